@@ -1,0 +1,46 @@
+/** The four kinds of user, how they are named on screen, and where each lands after signing in. */
+import type { Role } from "../../db/schema";
+
+export type { Role };
+
+export const STAFF_ROLES = ["admin", "programme_lead", "inspector"] as const satisfies readonly Role[];
+
+export const ROLE_LABELS: Record<Role, string> = {
+  admin: "Admin",
+  programme_lead: "Programme lead",
+  inspector: "Inspector",
+  trust_user: "Trust user",
+};
+
+export const ROLE_HOMES: Record<Role, string> = {
+  admin: "/admin/users",
+  programme_lead: "/trusts",
+  inspector: "/trusts",
+  trust_user: "/portal",
+};
+
+/** Navigation by role: only links the role may open. */
+export function navigationFor(role: Role): { href: string; text: string }[] {
+  switch (role) {
+    case "admin":
+      return [
+        { href: "/trusts", text: "Trusts" },
+        { href: "/admin/users", text: "Users" },
+        { href: "/admin/trusts/import", text: "Register import" },
+        { href: "/admin/audit", text: "Audit trail" },
+      ];
+    case "programme_lead":
+    case "inspector":
+      return [{ href: "/trusts", text: "Trusts" }];
+    case "trust_user":
+      return [{ href: "/portal", text: "Your trust" }];
+  }
+}
+
+/** Only same-site paths are followed after sign-in, never another host. */
+export function safeRedirectPath(target: unknown, fallback: string): string {
+  if (typeof target !== "string" || !target.startsWith("/") || target.startsWith("//") || target.includes("\\")) {
+    return fallback;
+  }
+  return target;
+}

@@ -1,0 +1,114 @@
+/**
+ * Server-side sessions. The browser holds a 256-bit random id in an HttpOnly cookie; the database holds
+ * only its SHA-256. A new id is issued at every sign-in; sign-out and disabling an account delete rows.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { sessions, users } from "../../db/schema";
+import { getConfig } from "../config.server";
+import { getDb, type Tx } from "../db.server";
+import { sessionState, shouldTouch } from "./session-policy";
+
+const SECURE_COOKIE = "__Host-deep-dive-session";
+const PLAIN_COOKIE = "deep-dive-session";
+
+const hashId = (id: string) => createHash("sha256").update(id).digest("hex");
+
+const isSecure = (request: Request) => new URL(request.url).protocol === "https:";
+
+function cookieName(request: Request) {
+  return isSecure(request) ? SECURE_COOKIE : PLAIN_COOKIE;
+}
+
+function readSessionId(request: Request): string | null {
+  const header = request.headers.get("Cookie");
+  if (!header) return null;
+  const name = cookieName(request);
+  for (const part of header.split(";")) {
+    const [key, ...rest] = part.trim().split("=");
+    if (key === name) {
+      const value = rest.join("=");
+      return /^[A-Za-z0-9_-]{43}$/.test(value) ? value : null;
+    }
+  }
+  return null;
+}
+
+/** Set-Cookie for a new session: no Max-Age, so it also ends when the browser closes. */
+export function sessionCookie(request: Request, id: string): string {
+  const secure = isSecure(request) ? "; Secure" : "";
+  return `${cookieName(request)}=${id}; Path=/; HttpOnly; SameSite=Lax${secure}`;
+}
+
+export function clearedSessionCookie(request: Request): string {
+  const secure = isSecure(request) ? "; Secure" : "";
+  return `${cookieName(request)}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0${secure}`;
+}
+
+export function createSession(
+  tx: Tx,
+  userId: string,
+  meta: { clientAddress: string | null; userAgent: string | null },
+  now = new Date(),
+): string {
+  const id = randomBytes(32).toString("base64url");
+  tx.insert(sessions)
+    .values({
+      idHash: hashId(id),
+      userId,
+      createdAt: now.toISOString(),
+      lastSeenAt: now.toISOString(),
+      clientAddress: meta.clientAddress,
+      userAgent: meta.userAgent?.slice(0, 300) ?? null,
+    })
+    .run();
+  return id;
+}
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string;
+  role: (typeof users.$inferSelect)["role"];
+  trustCode: string | null;
+}
+
+/** The signed-in user for this request, or null. Expired sessions and disabled accounts count as signed out. */
+export function getSessionUser(request: Request, now = new Date()): SessionUser | null {
+  const id = readSessionId(request);
+  if (!id) return null;
+  const db = getDb();
+  const row = db
+    .select({
+      idHash: sessions.idHash,
+      createdAt: sessions.createdAt,
+      lastSeenAt: sessions.lastSeenAt,
+      user: { id: users.id, email: users.email, name: users.name, role: users.role, trustCode: users.trustCode },
+      disabledAt: users.disabledAt,
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.idHash, hashId(id)))
+    .get();
+  if (!row) return null;
+  const { SESSION_IDLE_MINUTES, SESSION_ABSOLUTE_HOURS } = getConfig();
+  const times = { createdAt: new Date(row.createdAt), lastSeenAt: new Date(row.lastSeenAt) };
+  const state = sessionState(times, now, { idleMinutes: SESSION_IDLE_MINUTES, absoluteHours: SESSION_ABSOLUTE_HOURS });
+  if (state !== "active" || row.disabledAt) {
+    db.delete(sessions).where(eq(sessions.idHash, row.idHash)).run();
+    return null;
+  }
+  if (shouldTouch(times, now)) {
+    db.update(sessions).set({ lastSeenAt: now.toISOString() }).where(eq(sessions.idHash, row.idHash)).run();
+  }
+  return row.user;
+}
+
+export function destroyRequestSession(tx: Tx, request: Request) {
+  const id = readSessionId(request);
+  if (id) tx.delete(sessions).where(eq(sessions.idHash, hashId(id))).run();
+}
+
+export function destroyUserSessions(tx: Tx, userId: string) {
+  tx.delete(sessions).where(eq(sessions.userId, userId)).run();
+}

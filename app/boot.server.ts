@@ -1,0 +1,43 @@
+/**
+ * Start-up: migrate the database, load the trust register from the project's reference data if it is
+ * empty, and seed the demo data into an empty install (unless DEMO_DATA=off). Idempotent.
+ */
+import { count } from "drizzle-orm";
+import { trusts, users } from "../db/schema";
+import { DEMO_PASSWORD, seedDemoData } from "../db/seed.server";
+import { getConfig } from "./config.server";
+import { getDb } from "./db.server";
+import { loadReferenceRegister } from "./trusts/reference.server";
+
+export interface BootReport {
+  messages: string[];
+}
+
+export async function boot(): Promise<BootReport> {
+  const config = getConfig();
+  const db = getDb(); // opens and migrates
+  const messages: string[] = [`Database: ${config.DATABASE_PATH}`];
+
+  if (db.select({ n: count() }).from(trusts).get()!.n === 0) {
+    const loaded = loadReferenceRegister(db);
+    messages.push(`Loaded the register of ${loaded.trusts} NHS trusts and ${loaded.traumaCentres} major trauma centres.`);
+  }
+
+  const accounts = db.select({ n: count() }).from(users).get()!.n;
+  if (accounts === 0 && config.DEMO_DATA === "on") {
+    const seeded = await seedDemoData(db);
+    messages.push(`Seeded demo data (seed ${seeded.seed}).`);
+  }
+
+  const demoUsers = db.query.users
+    .findMany({ where: (u, { eq }) => eq(u.isDemo, true) })
+    .sync()
+    .sort((a, b) => a.email.localeCompare(b.email, "en", { numeric: true }));
+  if (demoUsers.length > 0) {
+    messages.push(`Demo sign-ins (password "${DEMO_PASSWORD}"):`);
+    for (const u of demoUsers) messages.push(`  ${u.email.padEnd(30)} ${u.name}`);
+  } else if (accounts === 0) {
+    messages.push("No accounts yet. Create the first admin: npm run users:create -- --email you@example.org --name \"Your Name\" --role admin");
+  }
+  return { messages };
+}

@@ -1,0 +1,36 @@
+/** Configuration from the environment, validated once. Only this module reads process.env. */
+import { z } from "zod";
+
+const envSchema = z.object({
+  DATABASE_PATH: z.string().min(1).default("./data/deep-dive.sqlite"),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DEMO_DATA: z.enum(["on", "off"]).default("on"),
+  /** Minutes without a request after which a session ends. */
+  SESSION_IDLE_MINUTES: z.coerce.number().positive().default(30),
+  /** Hours after sign-in after which a session ends whatever the activity. */
+  SESSION_ABSOLUTE_HOURS: z.coerce.number().positive().default(12),
+  /** Set when a TLS-terminating proxy sits in front (Express "trust proxy" value, e.g. "loopback"). */
+  TRUST_PROXY: z.string().optional(),
+});
+
+export type Config = z.infer<typeof envSchema>;
+
+let cached: Config | undefined;
+
+export function getConfig(): Config {
+  if (!cached) {
+    const parsed = envSchema.safeParse(process.env);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+      throw new Error(`Invalid configuration: ${problems}`);
+    }
+    cached = parsed.data;
+  }
+  return cached;
+}
+
+/** For tests and scripts that change the environment after start-up. */
+export function resetConfigForTests() {
+  cached = undefined;
+}

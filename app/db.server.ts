@@ -1,0 +1,81 @@
+/**
+ * The one database client. SQLite in WAL mode with synchronous=FULL (see docs/decisions/0002),
+ * a busy timeout so concurrent writers wait rather than fail, and foreign keys enforced.
+ */
+import { mkdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import * as schema from "../db/schema";
+import { getConfig } from "./config.server";
+import { projectPath } from "./project-root.server";
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+/** What a write transaction callback receives. */
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+export function openDatabase(file: string): Db {
+  if (file !== ":memory:") mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const sqlite = new Database(file);
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("synchronous = FULL");
+  sqlite.pragma("busy_timeout = 5000");
+  sqlite.pragma("foreign_keys = ON");
+  return drizzle(sqlite, { schema }) as Db;
+}
+
+export const migrationsFolder = () => projectPath("db", "migrations");
+
+export function migrateDatabase(db: Db) {
+  migrate(db, { migrationsFolder: migrationsFolder() });
+}
+
+/** Whether every migration in the project has been applied to this database. */
+export function migrationStatus(db: Db): { current: boolean; applied: number; expected: number } {
+  const journal = JSON.parse(readFileSync(path.join(migrationsFolder(), "meta", "_journal.json"), "utf8")) as {
+    entries: { when: number }[];
+  };
+  const expected = journal.entries.length;
+  const lastWhen = Math.max(0, ...journal.entries.map((e) => e.when));
+  let applied = 0;
+  let lastApplied = 0;
+  try {
+    const row = db.$client
+      .prepare("SELECT count(*) AS n, max(created_at) AS last FROM __drizzle_migrations")
+      .get() as { n: number; last: number | null };
+    applied = row.n;
+    lastApplied = Number(row.last ?? 0);
+  } catch {
+    applied = 0;
+  }
+  return { current: applied === expected && lastApplied === lastWhen, applied, expected };
+}
+
+let instance: Db | undefined;
+
+/** The application's database, opened (and migrated) on first use. */
+export function getDb(): Db {
+  if (!instance) {
+    instance = openDatabase(getConfig().DATABASE_PATH);
+    migrateDatabase(instance);
+  }
+  return instance;
+}
+
+export function closeDb() {
+  instance?.$client.close();
+  instance = undefined;
+}
+
+/**
+ * Runs fn in a synchronous BEGIN IMMEDIATE transaction: the write lock is taken up front, so two writers
+ * never deadlock on a lock upgrade, and a thrown error rolls everything back. fn must not be async.
+ */
+export function writeTransaction<T>(fn: (tx: Tx) => T, db: Db = getDb()): T {
+  return db.transaction((tx) => {
+    const result = fn(tx);
+    if (result instanceof Promise) throw new Error("writeTransaction callbacks must be synchronous");
+    return result;
+  }, { behavior: "immediate" });
+}

@@ -1,0 +1,149 @@
+/** GOV.UK form patterns: error summary, text input, select, and the error message inside a field. */
+import type { ReactNode } from "react";
+
+export type Errors = Partial<Record<string, string>>;
+
+/** Lists every error at the top of the page, each linking to its field (GOV.UK error summary). */
+export function ErrorSummary({ errors }: { errors: Errors | undefined }) {
+  const entries = Object.entries(errors ?? {}).filter((e): e is [string, string] => !!e[1]);
+  if (entries.length === 0) return null;
+  return (
+    <div className="govuk-error-summary" data-module="govuk-error-summary" tabIndex={-1} role="alert">
+      <h2 className="govuk-error-summary__title">There is a problem</h2>
+      <div className="govuk-error-summary__body">
+        <ul className="govuk-list govuk-error-summary__list">
+          {entries.map(([field, message]) => (
+            <li key={field}>
+              <a href={`#${field}`}>{message}</a>
+            </li>
+          ))}
+        </ul>
+      </div>
+    </div>
+  );
+}
+
+interface FieldProps {
+  name: string;
+  label: string;
+  error?: string;
+  hint?: string;
+  labelClassName?: string;
+  children: (describedBy: string | undefined) => ReactNode;
+}
+
+function Field({ name, label, error, hint, labelClassName, children }: FieldProps) {
+  const describedBy = [hint ? `${name}-hint` : null, error ? `${name}-error` : null].filter(Boolean).join(" ") || undefined;
+  return (
+    <div className={`govuk-form-group${error ? " govuk-form-group--error" : ""}`}>
+      <label className={`govuk-label ${labelClassName ?? ""}`.trim()} htmlFor={name}>
+        {label}
+      </label>
+      {hint ? (
+        <div id={`${name}-hint`} className="govuk-hint">
+          {hint}
+        </div>
+      ) : null}
+      {error ? (
+        <p id={`${name}-error`} className="govuk-error-message">
+          <span className="govuk-visually-hidden">Error:</span> {error}
+        </p>
+      ) : null}
+      {children(describedBy)}
+    </div>
+  );
+}
+
+export function TextInput({
+  name,
+  label,
+  error,
+  hint,
+  defaultValue,
+  type = "text",
+  autoComplete,
+  width,
+  spellCheck,
+}: {
+  name: string;
+  label: string;
+  error?: string;
+  hint?: string;
+  defaultValue?: string | null;
+  type?: "text" | "email" | "password" | "search";
+  autoComplete?: string;
+  width?: "10" | "20" | "30";
+  spellCheck?: boolean;
+}) {
+  return (
+    <Field name={name} label={label} error={error} hint={hint}>
+      {(describedBy) => (
+        <input
+          className={`govuk-input${width ? ` govuk-input--width-${width}` : ""}${error ? " govuk-input--error" : ""}`}
+          id={name}
+          name={name}
+          type={type}
+          defaultValue={defaultValue ?? undefined}
+          autoComplete={autoComplete}
+          spellCheck={spellCheck}
+          aria-describedby={describedBy}
+        />
+      )}
+    </Field>
+  );
+}
+
+export function Select({
+  name,
+  label,
+  options,
+  error,
+  hint,
+  defaultValue,
+}: {
+  name: string;
+  label: string;
+  options: { value: string; text: string }[];
+  error?: string;
+  hint?: string;
+  defaultValue?: string | null;
+}) {
+  return (
+    <Field name={name} label={label} error={error} hint={hint}>
+      {(describedBy) => (
+        <select
+          className={`govuk-select${error ? " govuk-select--error" : ""}`}
+          id={name}
+          name={name}
+          defaultValue={defaultValue ?? ""}
+          aria-describedby={describedBy}
+        >
+          {options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.text}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}
+
+/** A GOV.UK notification banner, for the result of what the user just did. */
+export function NotificationBanner({ title = "Success", children, success = true }: { title?: string; children: ReactNode; success?: boolean }) {
+  return (
+    <div
+      className={`govuk-notification-banner${success ? " govuk-notification-banner--success" : ""}`}
+      role={success ? "alert" : "region"}
+      aria-labelledby="notification-banner-title"
+      data-module="govuk-notification-banner"
+    >
+      <div className="govuk-notification-banner__header">
+        <h2 className="govuk-notification-banner__title" id="notification-banner-title">
+          {title}
+        </h2>
+      </div>
+      <div className="govuk-notification-banner__content">{children}</div>
+    </div>
+  );
+}

@@ -1,0 +1,76 @@
+/**
+ * Demo data: a seeded generator, so every fresh install gets the same people. Every row it makes is marked
+ * as demo (users.is_demo). Never run when DEMO_DATA=off (see app/boot.server.ts).
+ */
+import { randomUUID } from "node:crypto";
+import { settings, users } from "./schema";
+import { recordAudit, SYSTEM_ACTOR } from "../app/audit/audit.server";
+import { hashPassword } from "../app/auth/password.server";
+import { writeTransaction, type Db } from "../app/db.server";
+
+export const DEMO_PASSWORD = "deep-dive-demo";
+export const DEMO_SEED = 20170512; // the day WannaCry reached the NHS
+
+/** A small deterministic generator (mulberry32): demo data only, never for anything secret. */
+export function seededRandom(seed: number) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const FIRST_NAMES = ["Aisha", "Ben", "Carys", "Dev", "Eleri", "Femi", "Grace", "Harpreet", "Ioan", "Jo", "Kwame", "Laila", "Morgan", "Niamh", "Olu", "Priya", "Rhys", "Sam", "Tariq", "Zofia"];
+const LAST_NAMES = ["Ahmed", "Brennan", "Chowdhury", "Davies", "Evans", "Fraser", "Gill", "Hughes", "Ibrahim", "Jones", "Khan", "Lewis", "Mensah", "Nowak", "Okafor", "Patel", "Quinn", "Roberts", "Singh", "Taylor"];
+
+export interface DemoAccount {
+  email: string;
+  name: string;
+  role: (typeof users.$inferInsert)["role"];
+  trustCode: string | null;
+}
+
+export function demoAccounts(seed = DEMO_SEED): DemoAccount[] {
+  const random = seededRandom(seed);
+  const pick = <T,>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
+  const person = () => `${pick(FIRST_NAMES)} ${pick(LAST_NAMES)}`;
+  return [
+    { email: "admin@deepdive.test", name: `${person()} (demo admin)`, role: "admin", trustCode: null },
+    { email: "lead@deepdive.test", name: `${person()} (demo programme lead)`, role: "programme_lead", trustCode: null },
+    ...Array.from({ length: 12 }, (_, i): DemoAccount => ({
+      email: `inspector${i + 1}@deepdive.test`,
+      name: `${person()} (demo inspector)`,
+      role: "inspector",
+      trustCode: null,
+    })),
+    { email: "trust.rj1@deepdive.test", name: `${person()} (demo, Guy's and St Thomas')`, role: "trust_user", trustCode: "RJ1" },
+    { email: "trust.rru@deepdive.test", name: `${person()} (demo, London Ambulance Service)`, role: "trust_user", trustCode: "RRU" },
+    { email: "trust.rtd@deepdive.test", name: `${person()} (demo, Newcastle upon Tyne Hospitals)`, role: "trust_user", trustCode: "RTD" },
+  ];
+}
+
+export async function seedDemoData(db: Db, seed = DEMO_SEED): Promise<{ seed: number; accounts: number }> {
+  // One hash serves every demo account: they share a published password, so separate salts would hide nothing,
+  // and one scrypt run instead of seventeen keeps a fresh start quick.
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const accounts = demoAccounts(seed);
+  writeTransaction((tx) => {
+    for (const account of accounts) {
+      const id = randomUUID();
+      tx.insert(users).values({ id, ...account, passwordHash, isDemo: true }).run();
+      recordAudit(tx, SYSTEM_ACTOR, {
+        action: "user.created",
+        objectType: "user",
+        objectId: id,
+        summary: { email: account.email, role: account.role, trustCode: account.trustCode, demo: true },
+      });
+    }
+    const now = new Date().toISOString();
+    tx.insert(settings).values({ key: "demo_seed", value: String(seed), updatedAt: now }).run();
+    recordAudit(tx, SYSTEM_ACTOR, { action: "demo.seeded", objectType: "install", summary: { seed, accounts: accounts.length } });
+  }, db);
+  return { seed, accounts: accounts.length };
+}

@@ -1,0 +1,103 @@
+// The HTTP server: security headers, cross-site POST refusal, static assets, then Remix.
+// Start-up (migrations, reference data, demo seed) runs in the app's boot() before it listens.
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import express from "express";
+import helmet from "helmet";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const build = await import(path.join(here, "build", "index.js"));
+const { boot } = build.entry.module;
+
+const host = process.env.HOST || "127.0.0.1";
+const port = Number(process.env.PORT ?? 3000);
+
+const startup = await boot();
+
+const app = express();
+app.disable("x-powered-by");
+if (process.env.TRUST_PROXY) app.set("trust proxy", process.env.TRUST_PROXY);
+
+app.use((req, res, next) => {
+  res.locals.cspNonce = randomBytes(16).toString("base64");
+  next();
+});
+
+app.use(
+  helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", (_req, res) => `'nonce-${res.locals.cspNonce}'`],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+      },
+    },
+    // HSTS only means something over HTTPS; it is added below when the request came over TLS.
+    strictTransportSecurity: false,
+    referrerPolicy: { policy: "same-origin" },
+    crossOriginEmbedderPolicy: false,
+  }),
+);
+
+app.use((req, res, next) => {
+  if (req.secure) res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+  next();
+});
+
+// Refuse state-changing requests that a browser says came from another site (ASVS 3.5.1, 3.5.3).
+app.use((req, res, next) => {
+  if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
+  const origin = req.get("origin");
+  const fetchSite = req.get("sec-fetch-site");
+  const ownOrigin = `${req.protocol}://${req.get("host")}`;
+  const crossSite = origin ? origin !== ownOrigin : fetchSite === "cross-site" || fetchSite === "same-site";
+  if (crossSite) {
+    res.status(403).type("text/plain").setHeader("Cache-Control", "no-store").send("Cross-site request refused");
+    return;
+  }
+  next();
+});
+
+const immutable = { immutable: true, maxAge: "1y", index: false };
+app.use("/build", express.static(path.join(here, "public", "build"), immutable));
+app.use(
+  "/assets",
+  express.static(path.join(here, "node_modules", "govuk-frontend", "dist", "govuk", "assets"), { maxAge: "1d", index: false }),
+);
+app.use(express.static(path.join(here, "public"), { maxAge: "1h", index: false }));
+
+// Every page may show signed-in data: nothing from the app is stored by browsers or proxies.
+app.use((req, res, next) => {
+  res.setHeader("Cache-Control", "no-store");
+  next();
+});
+
+app.all(
+  "*",
+  createRequestHandler({
+    build,
+    getLoadContext: (req, res) => ({ cspNonce: res.locals.cspNonce, clientAddress: req.ip ?? "unknown" }),
+  }),
+);
+
+const server = app.listen(port, host, () => {
+  const address = server.address();
+  const shownHost = host.includes(":") ? `[${host}]` : host === "127.0.0.1" ? "localhost" : host;
+  const url = `http://${shownHost}:${typeof address === "object" && address ? address.port : port}`;
+  console.log(`Deep Dive is running at ${url}`);
+  for (const line of startup.messages) console.log(line);
+});
+
+const stop = () => server.close(() => process.exit(0));
+process.on("SIGTERM", stop);
+process.on("SIGINT", stop);
