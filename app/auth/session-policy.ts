@@ -18,7 +18,11 @@ export function sessionState(session: SessionTimes, now: Date, policy: SessionPo
   return "active";
 }
 
-/** Recording every request would make every page view a write; a minute's precision is enough for idle expiry. */
-export function shouldTouch(session: SessionTimes, now: Date): boolean {
-  return now.getTime() - session.lastSeenAt.getTime() >= 60_000;
+/**
+ * Recording every request would make every page view a write: activity is recorded at most once a minute
+ * (or four times per idle period, if that is shorter), which is precise enough for idle expiry.
+ */
+export function shouldTouch(session: SessionTimes, now: Date, policy: SessionPolicy): boolean {
+  const interval = Math.min(60_000, (policy.idleMinutes * 60_000) / 4);
+  return now.getTime() - session.lastSeenAt.getTime() >= interval;
 }

@@ -93,12 +93,13 @@ export function getSessionUser(request: Request, now = new Date()): SessionUser 
   if (!row) return null;
   const { SESSION_IDLE_MINUTES, SESSION_ABSOLUTE_HOURS } = getConfig();
   const times = { createdAt: new Date(row.createdAt), lastSeenAt: new Date(row.lastSeenAt) };
-  const state = sessionState(times, now, { idleMinutes: SESSION_IDLE_MINUTES, absoluteHours: SESSION_ABSOLUTE_HOURS });
+  const policy = { idleMinutes: SESSION_IDLE_MINUTES, absoluteHours: SESSION_ABSOLUTE_HOURS };
+  const state = sessionState(times, now, policy);
   if (state !== "active" || row.disabledAt) {
     db.delete(sessions).where(eq(sessions.idHash, row.idHash)).run();
     return null;
   }
-  if (shouldTouch(times, now)) {
+  if (shouldTouch(times, now, policy)) {
     db.update(sessions).set({ lastSeenAt: now.toISOString() }).where(eq(sessions.idHash, row.idHash)).run();
   }
   return row.user;

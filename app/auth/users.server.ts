@@ -1,6 +1,6 @@
 /** Accounts: create, change role and trust, disable (ending sessions at once), enable, reset password. */
 import { randomUUID } from "node:crypto";
-import { asc, eq } from "drizzle-orm";
+import { asc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { ROLES, trusts, users } from "../../db/schema";
 import { recordAudit, type Actor } from "../audit/audit.server";
@@ -40,7 +40,8 @@ export const accountSchema = z
 
 export type AccountInput = z.infer<typeof accountSchema>;
 
-export type FieldErrors = Partial<Record<"email" | "name" | "role" | "trustCode" | "password", string>>;
+/** Errors by form field; `account` is for a refusal that is about the account as a whole (such as disabling yourself). */
+export type FieldErrors = Partial<Record<"email" | "name" | "role" | "trustCode" | "password" | "account", string>>;
 
 export class AccountError extends Error {
   constructor(public readonly fieldErrors: FieldErrors) {
@@ -48,11 +49,33 @@ export class AccountError extends Error {
   }
 }
 
-function assertTrustExists(tx: Tx, trustCode: string | null) {
-  if (trustCode && !tx.select({ c: trusts.odsCode }).from(trusts).where(eq(trusts.odsCode, trustCode)).get()) {
-    throw new AccountError({ trustCode: "Select a trust from the register" });
+/** Checks submitted account details against accountSchema: the input, or the first error for each field. */
+export function parseAccountInput(
+  raw: { email?: unknown; name?: unknown; role?: unknown; trustCode?: unknown },
+): { ok: true; input: AccountInput } | { ok: false; errors: FieldErrors } {
+  const parsed = accountSchema.safeParse(raw);
+  if (parsed.success) return { ok: true, input: parsed.data };
+  const errors: FieldErrors = {};
+  for (const issue of parsed.error.issues) {
+    const field = issue.path[0];
+    if (field === "email" || field === "name" || field === "role" || field === "trustCode") errors[field] ??= issue.message;
+    else errors.account ??= issue.message;
   }
+  return { ok: false, errors };
 }
+
+/**
+ * A trust user's trust must be in the register and open. A trust that has closed since it was given to
+ * the user may stay as it is (`current`), so their other details can still be changed.
+ */
+function assertTrustAssignable(tx: Tx, trustCode: string | null, current: string | null = null) {
+  if (!trustCode) return;
+  const trust = tx.select({ closedOn: trusts.closedOn }).from(trusts).where(eq(trusts.odsCode, trustCode)).get();
+  if (!trust) throw new AccountError({ trustCode: "Select a trust from the register" });
+  if (trust.closedOn && trustCode !== current) throw new AccountError({ trustCode: "Select a trust that is open" });
+}
+
+const notFoundError = () => new AccountError({ account: "This account no longer exists" });
 
 export async function createUser(
   input: AccountInput & { password: string; isDemo?: boolean },
@@ -66,7 +89,7 @@ export async function createUser(
     if (tx.select({ id: users.id }).from(users).where(eq(users.email, input.email)).get()) {
       throw new AccountError({ email: "An account with this email address already exists" });
     }
-    assertTrustExists(tx, input.trustCode);
+    assertTrustAssignable(tx, input.trustCode);
     const id = randomUUID();
     tx.insert(users)
       .values({ id, email: input.email, name: input.name, role: input.role, trustCode: input.trustCode, passwordHash, isDemo: input.isDemo ?? false })
@@ -81,47 +104,87 @@ export async function createUser(
   }, db);
 }
 
-export function updateUser(id: string, input: AccountInput, actor: Actor) {
-  writeTransaction((tx) => {
+/**
+ * Changes name, email, role and trust. An admin cannot take away their own admin role (so there is always
+ * an admin who can undo a mistake). Returns whether anything changed; an unchanged account is not audited.
+ */
+export function updateUser(id: string, input: AccountInput, actor: Actor): boolean {
+  return writeTransaction((tx) => {
     const before = tx.select().from(users).where(eq(users.id, id)).get();
-    if (!before) throw new AccountError({ email: "This account no longer exists" });
+    if (!before) throw notFoundError();
+    if (actor.userId === id && before.role === "admin" && input.role !== "admin") {
+      throw new AccountError({ role: "You cannot remove your own admin role. Ask another admin to do it" });
+    }
     const clash = tx.select({ id: users.id }).from(users).where(eq(users.email, input.email)).get();
     if (clash && clash.id !== id) throw new AccountError({ email: "An account with this email address already exists" });
-    assertTrustExists(tx, input.trustCode);
-    tx.update(users)
-      .set({ email: input.email, name: input.name, role: input.role, trustCode: input.trustCode, updatedAt: new Date().toISOString() })
-      .where(eq(users.id, id))
-      .run();
+    assertTrustAssignable(tx, input.trustCode, before.trustCode);
     const changes: Record<string, { from: unknown; to: unknown }> = {};
     for (const key of ["email", "name", "role", "trustCode"] as const) {
       if (before[key] !== input[key]) changes[key] = { from: before[key], to: input[key] };
     }
+    if (Object.keys(changes).length === 0) return false;
+    tx.update(users)
+      .set({ email: input.email, name: input.name, role: input.role, trustCode: input.trustCode, updatedAt: new Date().toISOString() })
+      .where(eq(users.id, id))
+      .run();
     // A change of role or trust changes what the user may see: end their sessions so it applies at once.
     if (changes.role || changes.trustCode) destroyUserSessions(tx, id);
     recordAudit(tx, actor, { action: "user.updated", objectType: "user", objectId: id, summary: changes });
+    return true;
   });
 }
 
-export function setUserDisabled(id: string, disabled: boolean, actor: Actor) {
-  writeTransaction((tx) => {
+/**
+ * Disables an account (ending every session it has at once) or enables it again. An admin cannot disable
+ * themselves. Returns whether anything changed: disabling a disabled account keeps its original date.
+ */
+export function setUserDisabled(id: string, disabled: boolean, actor: Actor): boolean {
+  if (disabled && actor.userId === id) throw new AccountError({ account: "You cannot disable your own account" });
+  return writeTransaction((tx) => {
+    const before = tx.select({ email: users.email, disabledAt: users.disabledAt }).from(users).where(eq(users.id, id)).get();
+    if (!before) throw notFoundError();
+    if (!!before.disabledAt === disabled) return false;
     const now = new Date().toISOString();
     tx.update(users).set({ disabledAt: disabled ? now : null, updatedAt: now }).where(eq(users.id, id)).run();
     if (disabled) destroyUserSessions(tx, id);
-    recordAudit(tx, actor, { action: disabled ? "user.disabled" : "user.enabled", objectType: "user", objectId: id });
+    recordAudit(tx, actor, {
+      action: disabled ? "user.disabled" : "user.enabled",
+      objectType: "user",
+      objectId: id,
+      summary: { email: before.email },
+    });
+    return true;
   });
 }
 
+/** Sets a new password (policy-checked) and ends every session the account has. */
 export async function resetPassword(id: string, password: string, actor: Actor) {
   const user = getDb().select({ email: users.email }).from(users).where(eq(users.id, id)).get();
-  if (!user) throw new AccountError({ password: "This account no longer exists" });
+  if (!user) throw notFoundError();
   const problem = checkPasswordPolicy(password, { email: user.email });
   if (problem) throw new AccountError({ password: problem.message });
   const passwordHash = await hashPassword(password);
   writeTransaction((tx) => {
-    tx.update(users).set({ passwordHash, updatedAt: new Date().toISOString() }).where(eq(users.id, id)).run();
+    const result = tx.update(users).set({ passwordHash, updatedAt: new Date().toISOString() }).where(eq(users.id, id)).run();
+    if (result.changes === 0) throw notFoundError();
     destroyUserSessions(tx, id);
-    recordAudit(tx, actor, { action: "user.password-reset", objectType: "user", objectId: id });
+    recordAudit(tx, actor, { action: "user.password-reset", objectType: "user", objectId: id, summary: { email: user.email } });
   });
+}
+
+/** Open trusts, by name, for choosing a trust user's trust. */
+export function listAssignableTrusts() {
+  return getDb()
+    .select({ odsCode: trusts.odsCode, name: trusts.name })
+    .from(trusts)
+    .where(isNull(trusts.closedOn))
+    .orderBy(asc(trusts.name))
+    .all();
+}
+
+/** The name of a trust, open or closed (for showing a user's trust). */
+export function trustName(odsCode: string): string | undefined {
+  return getDb().select({ name: trusts.name }).from(trusts).where(eq(trusts.odsCode, odsCode)).get()?.name;
 }
 
 /** What the admin pages show of an account: never the password hash. */

@@ -90,25 +90,43 @@ export function parseOdsRow(columns: readonly string[]): OdsRowResult {
 }
 
 const LOWER_WORDS = new Set(["and", "of", "the", "for", "in", "upon", "on", "with", "at", "to"]);
+/** Small words inside hyphenated place names: Stoke-on-Trent, Weston-super-Mare, Newcastle-under-Lyme. */
+const LOWER_IN_HYPHENATED = new Set([...LOWER_WORDS, "super", "under", "by", "le", "en", "in"]);
 const UPPER_WORDS = new Set(["NHS", "UK", "ICB", "CIC", "LLP"]);
 
-function capitalise(word: string): string {
-  // Hyphenated and apostrophe'd parts each start upper case (Weston-super-Mare is the rare exception).
-  return word
+/** "KING'S" → "King's", "(CAMBRIDGE)" → "(Cambridge)": the first letter of each part upper case. */
+function capitalisePart(part: string): string {
+  return part
     .toLowerCase()
-    .replace(/(^|[-(/])(\p{L})/gu, (_, sep: string, ch: string) => sep + ch.toUpperCase());
+    .replace(/^([^\p{L}\p{N}]*)(\p{L})/u, (_, lead: string, ch: string) => lead + ch.toUpperCase())
+    .replace(/^([^\p{L}\p{N}]*[OD]')(\p{L})(?=\p{L})/u, (_, lead: string, ch: string) => lead + ch.toUpperCase());
 }
 
-/** "GUY'S AND ST THOMAS' NHS FOUNDATION TRUST" → "Guy's and St Thomas' NHS Foundation Trust". */
+function properCaseWord(word: string, first: boolean): string {
+  // Compare the word without surrounding punctuation, so "AND," and "(NHS)" are recognised.
+  const core = word.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "");
+  const upper = core.toUpperCase();
+  if (UPPER_WORDS.has(upper)) return word.toUpperCase();
+  if (!first && LOWER_WORDS.has(core.toLowerCase())) return word.toLowerCase();
+  if (word.includes("-")) {
+    // Each part of a hyphenated word starts upper case, except the small words inside a place name.
+    return word
+      .split("-")
+      .map((part, i) => (i > 0 && LOWER_IN_HYPHENATED.has(part.toLowerCase()) ? part.toLowerCase() : properCaseWord(part, true)))
+      .join("-");
+  }
+  return word.split("/").map(capitalisePart).join("/");
+}
+
+/**
+ * The published ODS name (upper case) in proper case for display:
+ * "GUY'S AND ST THOMAS' NHS FOUNDATION TRUST" → "Guy's and St Thomas' NHS Foundation Trust".
+ */
 export function displayName(odsName: string): string {
   return odsName
     .trim()
     .split(/\s+/)
-    .map((word, i) => {
-      const upper = word.toUpperCase();
-      if (UPPER_WORDS.has(upper)) return upper;
-      if (i > 0 && LOWER_WORDS.has(word.toLowerCase())) return word.toLowerCase();
-      return capitalise(word);
-    })
+    .filter(Boolean)
+    .map((word, i) => properCaseWord(word, i === 0))
     .join(" ");
 }

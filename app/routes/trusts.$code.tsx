@@ -1,0 +1,101 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import type { ReactNode } from "react";
+import { notFound, requireStaff } from "~/auth/guards.server";
+import { BROAD_TYPE_LABELS, getTrust, MTC_CATEGORY_LABELS } from "~/trusts/register.server";
+import { formatCalendarDate } from "~/ui/dates";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data?.trust ? `${data.trust.name} – Deep Dive` : "Trust not found – Deep Dive" },
+];
+
+export function loader(args: LoaderFunctionArgs) {
+  requireStaff(args);
+  const trust = getTrust(args.params.code ?? "");
+  if (!trust) throw notFound();
+  return {
+    trust: {
+      ...trust,
+      typeLabel: BROAD_TYPE_LABELS[trust.broadType],
+      traumaCentres: trust.traumaCentres.map((c) => ({ hospital: c.hospital, categoryLabel: MTC_CATEGORY_LABELS[c.category] })),
+    },
+  };
+}
+
+function Row({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="govuk-summary-list__row">
+      <dt className="govuk-summary-list__key">{label}</dt>
+      <dd className="govuk-summary-list__value">{children}</dd>
+    </div>
+  );
+}
+
+const NOT_KNOWN = "Not known";
+
+export default function TrustDetails() {
+  const { trust } = useLoaderData<typeof loader>();
+  const addressLines = trust.addressLines ? trust.addressLines.split(", ") : [];
+  return (
+    <>
+      <Link to="/trusts" className="govuk-back-link">
+        Back to NHS trusts
+      </Link>
+      <span className="govuk-caption-l">{trust.odsCode}</span>
+      <h1 className="govuk-heading-l">{trust.name}</h1>
+      {trust.isClosed ? (
+        <div className="govuk-warning-text">
+          <span className="govuk-warning-text__icon" aria-hidden="true">
+            !
+          </span>
+          <strong className="govuk-warning-text__text">
+            <span className="govuk-visually-hidden">Warning</span>
+            This trust closed on {formatCalendarDate(trust.closedOn)}.
+          </strong>
+        </div>
+      ) : null}
+      <dl className="govuk-summary-list">
+        <Row label="ODS code">{trust.odsCode}</Row>
+        <Row label="Name">{trust.name}</Row>
+        <Row label="ODS name (as published)">{trust.odsName}</Row>
+        <Row label="Type">{trust.typeLabel}</Row>
+        <Row label="Trust type (FOI 2024)">{trust.trustType ?? NOT_KNOWN}</Row>
+        <Row label="Region">
+          {trust.regionName} ({trust.regionCode})
+        </Row>
+        <Row label="ICB code">{trust.icbCode ?? NOT_KNOWN}</Row>
+        <Row label="Address">
+          {addressLines.length > 0
+            ? addressLines.map((line, i) => (
+                <span key={i}>
+                  {line}
+                  {i < addressLines.length - 1 ? <br /> : null}
+                </span>
+              ))
+            : NOT_KNOWN}
+        </Row>
+        <Row label="Postcode">{trust.postcode ?? NOT_KNOWN}</Row>
+        <Row label="Opened">{trust.openedOn ? formatCalendarDate(trust.openedOn) : NOT_KNOWN}</Row>
+        {trust.closedOn ? <Row label={trust.isClosed ? "Closed" : "Closes"}>{formatCalendarDate(trust.closedOn)}</Row> : null}
+        <Row label="Ambulance trust">{trust.isAmbulance ? "Yes" : "No"}</Row>
+        <Row label={trust.traumaCentres.length > 1 ? "Major trauma centres" : "Major trauma centre"}>
+          {trust.traumaCentres.length === 0 ? (
+            "None"
+          ) : (
+            <ul className="govuk-list">
+              {trust.traumaCentres.map((c) => (
+                <li key={c.hospital}>
+                  {c.hospital} ({c.categoryLabel})
+                </li>
+              ))}
+            </ul>
+          )}
+        </Row>
+        <Row label="Primary EPR supplier (FOI 2024)">{trust.eprSupplier ?? NOT_KNOWN}</Row>
+        <Row label="Location (latitude, longitude)">
+          {trust.latitude !== null && trust.longitude !== null ? `${trust.latitude}, ${trust.longitude}` : NOT_KNOWN}
+        </Row>
+      </dl>
+    </>
+  );
+}

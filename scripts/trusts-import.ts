@@ -1,0 +1,114 @@
+/**
+ * Refreshes the trust register from the NHS Digital ODS etr.csv file.
+ *
+ *   npm run trusts:import -- path/to/etr.csv [--dry-run]
+ *
+ * Prints what the file changes (or would change, with --dry-run). A malformed file is refused with each
+ * problem as "line N: reason", exit status 2, and nothing changes. Uses DATABASE_PATH (default
+ * ./data/deep-dive.sqlite). The import is audited as cli:<operating-system user>.
+ */
+import { readFileSync, statSync } from "node:fs";
+import os from "node:os";
+import { closeDb, getDb } from "../app/db.server";
+import { getConfig } from "../app/config.server";
+import {
+  applyOdsImport,
+  decodeOdsBytes,
+  isRefusal,
+  MAX_FILE_BYTES,
+  MAX_FILE_LABEL,
+  planOdsImport,
+  type Refusal,
+} from "../app/trusts/ods-import.server";
+import { displayName, ENGLISH_REGIONS } from "../app/trusts/ods";
+import { ODS_FIELD_LABELS, type FieldChange, type RegisterDiff } from "../app/trusts/register-diff";
+
+const USAGE = "Usage: npm run trusts:import -- FILE [--dry-run]\n  FILE  the ODS etr.csv file (unzipped from etr.zip), as published: no header row, 27 columns";
+
+function fail(message: string, status: number): never {
+  console.error(message);
+  process.exit(status);
+}
+
+function printRefusal(refusal: Refusal): never {
+  console.error("The file was refused: nothing was changed.");
+  for (const problem of refusal.errors) console.error(problem.line === null ? problem.reason : `line ${problem.line}: ${problem.reason}`);
+  if (refusal.totalErrors > refusal.errors.length) console.error(`... and ${refusal.totalErrors - refusal.errors.length} more problems`);
+  closeDb();
+  process.exit(2);
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+const value = (change: FieldChange, v: string | null) =>
+  v === null ? "none" : change.field === "regionCode" ? `${ENGLISH_REGIONS[v] ?? v} (${v})` : v;
+
+/** The difference in plain English, one line each. */
+function describeDiff(diff: RegisterDiff, rows: number, dryRun: boolean): string[] {
+  const would = (done: string, planned: string) => (dryRun ? planned : done);
+  const lines = [`${plural(rows, "trust")} in the file.`];
+  lines.push(`${would("Added", "To add")}: ${diff.added.length}`);
+  for (const t of diff.added) {
+    lines.push(`  ${t.odsCode}  ${displayName(t.odsName)} (${ENGLISH_REGIONS[t.regionCode]})${t.closedOn ? `, closed ${t.closedOn}` : ""}`);
+  }
+  lines.push(`${would("Renamed", "To rename")}: ${diff.renamed.length}`);
+  for (const c of diff.renamed) lines.push(`  ${c.odsCode}  ${c.before.odsName} → ${c.after.odsName}`);
+  lines.push(`${would("Closed", "To mark as closed")}: ${diff.closed.length}`);
+  for (const c of diff.closed) {
+    lines.push(`  ${c.odsCode}  ${c.name}: closed ${c.after.closedOn}${c.before.closedOn ? ` (was ${c.before.closedOn})` : ""}`);
+  }
+  lines.push(`${would("Other updates", "Other updates to make")}: ${diff.updated.length}`);
+  for (const c of diff.updated) {
+    const changes = c.otherChanges.map((ch) => `${ODS_FIELD_LABELS[ch.field]} ${value(ch, ch.from)} → ${value(ch, ch.to)}`);
+    lines.push(`  ${c.odsCode}  ${c.name}: ${changes.join("; ")}`);
+  }
+  lines.push(`Unchanged: ${diff.unchanged}`);
+  lines.push(
+    `Skipped, outside England: ${diff.skippedOutsideEngland.length}${diff.skippedOutsideEngland.length ? ` (${diff.skippedOutsideEngland.join(", ")})` : ""}`,
+  );
+  lines.push(`In the register but not in the file (kept, not deleted): ${diff.notInFile.length}`);
+  for (const t of diff.notInFile) {
+    const status = t.closedOn ? `closed ${t.closedOn}` : "open";
+    lines.push(`  ${t.odsCode}  ${t.name} (${status}${t.reason === "outside-england" ? "; the file lists it outside England" : ""})`);
+  }
+  return lines;
+}
+
+function main(argv: string[]) {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log(USAGE);
+    return;
+  }
+  const dryRun = argv.includes("--dry-run");
+  const unknown = argv.filter((a) => a.startsWith("-") && a !== "--dry-run");
+  const files = argv.filter((a) => !a.startsWith("-"));
+  if (unknown.length > 0) fail(`Unknown option ${unknown.join(", ")}\n${USAGE}`, 1);
+  if (files.length !== 1) fail(USAGE, 1);
+  const file = files[0]!;
+
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    fail(`Cannot read ${file}: no such file`, 1);
+  }
+  if (size > MAX_FILE_BYTES) printRefusal({ errors: [{ line: null, reason: `The file must be smaller than ${MAX_FILE_LABEL}` }], totalErrors: 1 });
+  const decoded = decodeOdsBytes(readFileSync(file));
+  if (isRefusal(decoded)) printRefusal(decoded);
+
+  console.log(`Database: ${getConfig().DATABASE_PATH}`);
+  console.log(`File: ${file}`);
+  getDb();
+  const actor = { userId: null, label: `cli:${os.userInfo().username}`, clientAddress: null };
+  const result = dryRun ? planOdsImport(decoded.text) : applyOdsImport(decoded.text, actor);
+  if (isRefusal(result)) printRefusal(result);
+  for (const line of describeDiff(result.diff, result.rows, dryRun)) console.log(line);
+  console.log(dryRun ? "Dry run: nothing was changed." : "Imported.");
+  closeDb();
+}
+
+try {
+  main(process.argv.slice(2));
+} catch (error) {
+  closeDb();
+  fail(`The import failed: ${error instanceof Error ? error.message : String(error)}`, 1);
+}

@@ -1,0 +1,225 @@
+/** Sign-in, sessions, throttling, headers and cross-site refusal over real HTTP against the real server. */
+import Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Client, signedIn } from "../support/http";
+import { startServer, type RunningServer } from "../support/server";
+
+let server: RunningServer;
+
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+const auditActions = (action: string) => {
+  const db = new Database(server.databaseFile, { readonly: true });
+  try {
+    return db.prepare("SELECT actor_label, client_address, summary FROM audit_events WHERE action = ? ORDER BY seq").all(action) as {
+      actor_label: string;
+      client_address: string | null;
+      summary: string;
+    }[];
+  } finally {
+    db.close();
+  }
+};
+
+describe("signing in", () => {
+  it("lands each role on its home", async () => {
+    for (const [email, home] of [
+      ["admin@deepdive.test", "/admin/users"],
+      ["lead@deepdive.test", "/trusts"],
+      ["inspector1@deepdive.test", "/trusts"],
+      ["trust.rj1@deepdive.test", "/portal"],
+    ] as const) {
+      const client = new Client(server.url);
+      const response = await client.signIn(email);
+      expect(response.status, email).toBe(302);
+      expect(response.headers.get("location")).toBe(home);
+    }
+  });
+
+  it("sets an HttpOnly, SameSite=Lax session cookie with a 256-bit random id, new at every sign-in", async () => {
+    const first = new Client(server.url);
+    const response = await first.signIn("lead@deepdive.test");
+    const cookie = response.headers.get("set-cookie")!;
+    expect(cookie).toMatch(/^deep-dive-session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax/);
+    const second = new Client(server.url);
+    second.cookie = first.cookie;
+    await second.signIn("lead@deepdive.test");
+    expect(second.cookie).not.toBe(first.cookie);
+  });
+
+  it("gives the same generic error for an unknown account and a wrong password, and audits both", async () => {
+    const before = auditActions("sign-in.failed").length;
+    const unknown = await new Client(server.url).signIn("nobody@deepdive.test", "whatever-password");
+    const wrong = await new Client(server.url).signIn("inspector2@deepdive.test", "not-the-password");
+    expect(unknown.status).toBe(400);
+    expect(wrong.status).toBe(400);
+    const [a, b] = [await unknown.text(), await wrong.text()];
+    expect(a).toContain("Enter a correct email address and password");
+    expect(b).toContain("Enter a correct email address and password");
+    const failures = auditActions("sign-in.failed");
+    expect(failures.length).toBe(before + 2);
+    expect(failures.at(-1)!.client_address).toBeTruthy();
+  });
+
+  it("does not follow a redirect to another site after sign-in", async () => {
+    const client = new Client(server.url);
+    const response = await client.post("/sign-in", { email: "lead@deepdive.test", password: "deep-dive-demo", redirectTo: "//evil.example/" });
+    expect(response.headers.get("location")).toBe("/trusts");
+  });
+});
+
+describe("signing out", () => {
+  it("ends the session on the server: the old cookie no longer works", async () => {
+    const client = await signedIn(server.url, "inspector3@deepdive.test");
+    const oldCookie = client.cookie;
+    expect((await client.get("/trusts")).status).toBe(200);
+    const out = await client.post("/sign-out", {});
+    expect(out.status).toBe(302);
+    const replay = await new Client(server.url).get("/trusts", { headers: { Cookie: oldCookie } });
+    expect(replay.status).toBe(302);
+    expect(replay.headers.get("location")).toMatch(/^\/sign-in/);
+    expect(auditActions("sign-out").some((e) => e.actor_label === "inspector3@deepdive.test")).toBe(true);
+  });
+
+  it("does not sign out on GET", async () => {
+    const client = await signedIn(server.url, "inspector4@deepdive.test");
+    await client.get("/sign-out");
+    expect((await client.get("/trusts")).status).toBe(200);
+  });
+});
+
+describe("throttling", () => {
+  it("refuses an account after 5 failures even with the right password, with the same message", async () => {
+    const email = "inspector5@deepdive.test";
+    for (let i = 0; i < 5; i++) {
+      expect((await new Client(server.url).signIn(email, `wrong password ${i}`)).status).toBe(400);
+    }
+    const right = await new Client(server.url).signIn(email);
+    expect(right.status).toBe(400);
+    expect(await right.text()).toContain("Enter a correct email address and password");
+    expect(auditActions("sign-in.failed").some((e) => JSON.parse(e.summary).reason === "throttled")).toBe(true);
+    // Another account from the same address is not locked out by this one.
+    expect((await new Client(server.url).signIn("inspector6@deepdive.test")).status).toBe(302);
+  });
+});
+
+describe("per-address throttling", () => {
+  it("refuses every account from an address after 20 failures", async () => {
+    const own = await startServer();
+    try {
+      // 19 earlier failures from this address against other accounts (as if typed; each real one takes a scrypt run),
+      // then the 20th over HTTP.
+      const db = new Database(own.databaseFile);
+      const insert = db.prepare("INSERT INTO sign_in_failures (account_key, client_address, failed_at) VALUES (?, ?, ?)");
+      for (let i = 0; i < 19; i++) insert.run(`nobody${i}@deepdive.test`, "127.0.0.1", new Date().toISOString());
+      db.close();
+      expect((await new Client(own.url).signIn("lead@deepdive.test")).status).toBe(302);
+      expect((await new Client(own.url).signIn("nobody20@deepdive.test", "wrong password here")).status).toBe(400);
+      expect((await new Client(own.url).signIn("lead@deepdive.test")).status).toBe(400);
+    } finally {
+      await own.stop();
+    }
+  });
+});
+
+describe("security headers", () => {
+  const paths = ["/sign-in", "/healthz", "/no-such-page", "/trusts"];
+  it.each(paths)("sends CSP with a nonce, nosniff, referrer policy and no-store on %s", async (pathname) => {
+    const response = await new Client(server.url).get(pathname);
+    const csp = response.headers.get("content-security-policy") ?? "";
+    expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]{24}'/);
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).toContain("base-uri 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(response.headers.get("referrer-policy")).toBe("same-origin");
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    expect(response.headers.get("x-powered-by")).toBeNull();
+  });
+
+  it("gives every script the request's nonce, different on every request", async () => {
+    const [a, b] = [await new Client(server.url).get("/sign-in"), await new Client(server.url).get("/sign-in")];
+    const nonceOf = (r: Response) => /'nonce-([^']+)'/.exec(r.headers.get("content-security-policy")!)![1];
+    const [na, nb] = [nonceOf(a), nonceOf(b)];
+    expect(na).not.toBe(nb);
+    const html = await a.text();
+    const scripts = html.match(/<script[^>]*>/g) ?? [];
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const tag of scripts) expect(tag).toContain(`nonce="${na}"`);
+  });
+
+  it("sends HSTS and a __Host- cookie when served over HTTPS behind a trusted proxy", async () => {
+    const proxied = await startServer({ TRUST_PROXY: "loopback" });
+    try {
+      const client = new Client(proxied.url);
+      const page = await client.get("/sign-in", { headers: { "X-Forwarded-Proto": "https" } });
+      expect(page.headers.get("strict-transport-security")).toBe("max-age=31536000; includeSubDomains");
+      const response = await client.post(
+        "/sign-in",
+        { email: "lead@deepdive.test", password: "deep-dive-demo" },
+        { headers: { "X-Forwarded-Proto": "https", Origin: proxied.url.replace("http:", "https:") } },
+      );
+      expect(response.headers.get("set-cookie")).toMatch(/^__Host-deep-dive-session=[^;]+; Path=\/; HttpOnly; SameSite=Lax; Secure$/);
+      const plain = await new Client(proxied.url).get("/sign-in");
+      expect(plain.headers.get("strict-transport-security")).toBeNull();
+    } finally {
+      await proxied.stop();
+    }
+  });
+});
+
+describe("cross-site requests", () => {
+  it("refuses a POST from another origin and changes nothing", async () => {
+    const before = auditActions("sign-in.succeeded").length;
+    const response = await new Client(server.url).post(
+      "/sign-in",
+      { email: "lead@deepdive.test", password: "deep-dive-demo" },
+      { headers: { Origin: "https://evil.example" } },
+    );
+    expect(response.status).toBe(403);
+    expect(auditActions("sign-in.succeeded").length).toBe(before);
+  });
+
+  it("refuses a POST the browser marks cross-site even without an Origin header", async () => {
+    const response = await fetch(`${server.url}/sign-out`, { method: "POST", headers: { "Sec-Fetch-Site": "cross-site" }, redirect: "manual" });
+    expect(response.status).toBe(403);
+  });
+});
+
+describe("health", () => {
+  it("says the database is reachable and migrations are current", async () => {
+    const response = await fetch(`${server.url}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: "ok", database: "reachable", migrations: "current" });
+  });
+});
+
+describe("session timeouts", () => {
+  it("ends a session after the idle limit and after the absolute limit", async () => {
+    // Short limits for the test: 2 seconds idle; 4 seconds absolute.
+    const short = await startServer({ SESSION_IDLE_MINUTES: String(2 / 60), SESSION_ABSOLUTE_HOURS: String(4 / 3600) });
+    try {
+      const idle = await signedIn(short.url, "inspector7@deepdive.test");
+      expect((await idle.get("/portal")).status).toBe(404); // signed in: a staff user is refused the portal
+      await new Promise((r) => setTimeout(r, 2500));
+      const afterIdle = await idle.get("/portal");
+      expect(afterIdle.status).toBe(302);
+      expect(afterIdle.headers.get("location")).toMatch(/^\/sign-in/);
+
+      const busy = await signedIn(short.url, "inspector8@deepdive.test");
+      for (let i = 0; i < 5; i++) {
+        await new Promise((r) => setTimeout(r, 900));
+        if (i < 3) expect((await busy.get("/portal")).status, `request ${i}`).toBe(404);
+      }
+      const afterAbsolute = await busy.get("/portal");
+      expect(afterAbsolute.status).toBe(302);
+    } finally {
+      await short.stop();
+    }
+  });
+});

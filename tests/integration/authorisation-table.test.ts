@@ -1,0 +1,130 @@
+/**
+ * The authorisation table: every route module, and what each kind of user gets from it over real HTTP.
+ * A new route module fails this suite until it is added here with its answers, and a loader or action
+ * that does not begin with a guard fails the static check below.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Client, signedIn } from "../support/http";
+import { startServer, type RunningServer } from "../support/server";
+
+type Who = "anonymous" | "admin" | "programme_lead" | "inspector" | "trust_user";
+/** ok: the page (200, or a redirect to the role's own home); sign-in: redirected to sign in; 404: not found. */
+type Answer = "ok" | "sign-in" | "404";
+
+interface RouteRow {
+  /** A URL that reaches the module; :userId is replaced with a real user id. */
+  url: string;
+  get?: Record<Who, Answer>;
+  post?: Record<Who, Answer>;
+  /** Routes anyone may use; every other loader and action must begin with a guard. */
+  public?: boolean;
+}
+
+const staffOnly: Record<Who, Answer> = { anonymous: "sign-in", admin: "ok", programme_lead: "ok", inspector: "ok", trust_user: "404" };
+const adminOnly: Record<Who, Answer> = { anonymous: "sign-in", admin: "ok", programme_lead: "404", inspector: "404", trust_user: "404" };
+const trustOnly: Record<Who, Answer> = { anonymous: "sign-in", admin: "404", programme_lead: "404", inspector: "404", trust_user: "ok" };
+const signedInAny: Record<Who, Answer> = { anonymous: "sign-in", admin: "ok", programme_lead: "ok", inspector: "ok", trust_user: "ok" };
+const nobody: Record<Who, Answer> = { anonymous: "404", admin: "404", programme_lead: "404", inspector: "404", trust_user: "404" };
+const everyone: Record<Who, Answer> = { anonymous: "ok", admin: "ok", programme_lead: "ok", inspector: "ok", trust_user: "ok" };
+
+const TABLE: Record<string, RouteRow> = {
+  "_index.tsx": { url: "/", get: signedInAny },
+  "sign-in.tsx": { url: "/sign-in", get: everyone, public: true },
+  "sign-out.tsx": { url: "/sign-out", post: everyone, public: true },
+  "healthz.ts": { url: "/healthz", get: everyone, public: true },
+  "$.tsx": { url: "/no-such-page", get: nobody, post: nobody, public: true },
+  "portal._index.tsx": { url: "/portal", get: trustOnly },
+  "trusts._index.tsx": { url: "/trusts", get: staffOnly },
+  "trusts.$code.tsx": { url: "/trusts/RJ1", get: staffOnly },
+  "admin.trusts.import.tsx": { url: "/admin/trusts/import", get: adminOnly, post: adminOnly },
+  "admin.users._index.tsx": { url: "/admin/users", get: adminOnly },
+  "admin.users.new.tsx": { url: "/admin/users/new", get: adminOnly, post: adminOnly },
+  "admin.users.$id.tsx": { url: "/admin/users/:userId", get: adminOnly, post: adminOnly },
+  "admin.audit.tsx": { url: "/admin/audit", get: adminOnly },
+};
+
+const routesDir = path.resolve("app", "routes");
+const routeFiles = readdirSync(routesDir).filter((f) => /\.(tsx?|jsx?)$/.test(f) && !/\.test\./.test(f));
+
+describe("every route module is in the authorisation table", () => {
+  it("has a row for each route file, and no row for a file that does not exist", () => {
+    expect(routeFiles.filter((f) => !(f in TABLE)), "route files missing from the table").toEqual([]);
+    expect(Object.keys(TABLE).filter((f) => !routeFiles.includes(f)), "rows for missing files").toEqual([]);
+  });
+
+  it.each(routeFiles)("%s: each loader and action begins with a guard (or the route is public)", (file) => {
+    const source = readFileSync(path.join(routesDir, file), "utf8");
+    const row = TABLE[file];
+    for (const kind of ["loader", "action"] as const) {
+      const match = new RegExp(`export (?:async )?function ${kind}\\s*\\([^)]*\\)[^{]*\\{\\s*\\n([^\\n]*)`).exec(source);
+      const exported = new RegExp(`export (?:async )?function ${kind}\\b|export const ${kind}\\b`).test(source);
+      if (!exported) {
+        expect(row?.[kind === "loader" ? "get" : "post"] === undefined || kind === "loader", `${file} ${kind} in table but not exported`).toBe(true);
+        continue;
+      }
+      if (row?.public) continue;
+      expect(match, `${file}: ${kind} should be a function declaration`).not.toBeNull();
+      expect(match![1], `${file}: the first line of ${kind} must call a guard`).toMatch(/\brequire(User|Role|Staff|TrustUser)\(/);
+    }
+  });
+});
+
+describe("what each kind of user gets", () => {
+  let server: RunningServer;
+  const clients = {} as Record<Who, Client>;
+  let userId = "";
+
+  beforeAll(async () => {
+    server = await startServer();
+    clients.anonymous = new Client(server.url);
+    [clients.admin, clients.programme_lead, clients.inspector, clients.trust_user] = await Promise.all([
+      signedIn(server.url, "admin@deepdive.test"),
+      signedIn(server.url, "lead@deepdive.test"),
+      signedIn(server.url, "inspector1@deepdive.test"),
+      signedIn(server.url, "trust.rj1@deepdive.test"),
+    ]);
+    const db = new Database(server.databaseFile, { readonly: true });
+    userId = (db.prepare("SELECT id FROM users WHERE email = 'inspector2@deepdive.test'").get() as { id: string }).id;
+    db.close();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  const cases = Object.entries(TABLE).flatMap(([file, row]) =>
+    (["get", "post"] as const).flatMap((method) =>
+      Object.entries(row[method] ?? {}).map(([who, answer]) => ({ file, url: row.url, method, who: who as Who, answer })),
+    ),
+  );
+
+  const demoEmail: Record<Exclude<Who, "anonymous">, string> = {
+    admin: "admin@deepdive.test",
+    programme_lead: "lead@deepdive.test",
+    inspector: "inspector1@deepdive.test",
+    trust_user: "trust.rj1@deepdive.test",
+  };
+
+  it.each(cases)("$method $url as $who → $answer", async ({ file, url, method, who, answer }) => {
+    const target = url.replace(":userId", userId);
+    // Signing out ends the session it is sent with, so it gets a session of its own.
+    const client =
+      file === "sign-out.tsx" && who !== "anonymous" ? await signedIn(server.url, demoEmail[who]) : clients[who];
+    // An empty POST: enough to reach the guard, never enough to change anything.
+    const response = method === "get" ? await client.get(target) : await client.post(target, {});
+    const location = response.headers.get("location") ?? "";
+    if (answer === "404") {
+      expect(response.status).toBe(404);
+      const body = await response.text();
+      expect(body).not.toMatch(/risk|score|visit/i);
+    } else if (answer === "sign-in") {
+      expect(response.status).toBe(302);
+      expect(location).toMatch(/^\/sign-in/);
+    } else {
+      expect([200, 302, 303, 400]).toContain(response.status);
+      expect(location).not.toMatch(/^\/sign-in(\?redirectTo=|$)/);
+    }
+  });
+});
