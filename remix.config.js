@@ -4,8 +4,8 @@ export default {
   ignoredRouteFiles: ["**/.*", "**/*.test.{ts,tsx}"],
   serverModuleFormat: "esm",
   serverPlatform: "node",
-  // Only GOV.UK Frontend is bundled, so its stylesheet gets a hashed URL; pdfkit and better-sqlite3 must never be.
-  serverDependenciesToBundle: [/^govuk-frontend/],
+  // No dependency is bundled into the server build: pdfkit and better-sqlite3 must never be.
+  serverDependenciesToBundle: [],
   watchPaths: ["db/schema.ts"],
   future: {
     v3_fetcherPersist: true,

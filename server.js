@@ -98,6 +98,12 @@ const server = app.listen(port, host, () => {
   for (const line of startup.messages) console.log(line);
 });
 
+server.on("error", (error) => {
+  if (error.code === "EADDRINUSE") console.error(`Port ${port} on ${host} is already in use. Stop the other server or set PORT.`);
+  else console.error(error);
+  process.exit(1);
+});
+
 const stop = () => server.close(() => process.exit(0));
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);

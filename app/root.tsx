@@ -11,7 +11,8 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
-import govukStyles from "govuk-frontend/dist/govuk/govuk-frontend.min.css";
+// Compiled from govuk.scss by `npm run build:css` (part of `npm run build`).
+import govukStyles from "./ui/govuk.generated.css";
 import appStyles from "./ui/app.css";
 import { getSessionUser } from "./auth/session.server";
 import { ROLE_LABELS, navigationFor } from "./auth/roles";

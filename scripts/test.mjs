@@ -27,7 +27,7 @@ for (const [label, command, args] of [
   else failed += 1;
 }
 
-if (!run("build", bin("remix"), ["build"])) {
+if (!run("build", "npm", ["run", "--silent", "build"])) {
   failed += 1;
   console.log(`\n${passed} passed, ${failed} failed`);
   process.exit(1);
