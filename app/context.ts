@@ -4,6 +4,10 @@ declare module "@remix-run/node" {
     cspNonce: string;
     clientAddress: string;
   }
+  // Single fetch is on (remix.config.js): loaders' types are inferred from what they return.
+  interface Future {
+    v3_singleFetch: true;
+  }
 }
 
 export {};

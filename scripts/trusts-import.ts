@@ -22,6 +22,7 @@ import {
 } from "../app/trusts/ods-import.server";
 import { displayName, ENGLISH_REGIONS } from "../app/trusts/ods";
 import { ODS_FIELD_LABELS, type FieldChange, type RegisterDiff } from "../app/trusts/register-diff";
+import { formatCalendarDate } from "../app/ui/dates";
 
 const USAGE = "Usage: npm run trusts:import -- FILE [--dry-run]\n  FILE  the ODS etr.csv file (unzipped from etr.zip), as published: no header row, 27 columns";
 
@@ -39,8 +40,12 @@ function printRefusal(refusal: Refusal): never {
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-const value = (change: FieldChange, v: string | null) =>
-  v === null ? "none" : change.field === "regionCode" ? `${ENGLISH_REGIONS[v] ?? v} (${v})` : v;
+function value(change: FieldChange, v: string | null): string {
+  if (v === null) return "none";
+  if (change.field === "regionCode") return `${ENGLISH_REGIONS[v] ?? v} (${v})`;
+  if (change.field === "openedOn" || change.field === "closedOn") return formatCalendarDate(v);
+  return v;
+}
 
 /** The difference in plain English, one line each. */
 function describeDiff(diff: RegisterDiff, rows: number, dryRun: boolean): string[] {
@@ -48,13 +53,14 @@ function describeDiff(diff: RegisterDiff, rows: number, dryRun: boolean): string
   const lines = [`${plural(rows, "trust")} in the file.`];
   lines.push(`${would("Added", "To add")}: ${diff.added.length}`);
   for (const t of diff.added) {
-    lines.push(`  ${t.odsCode}  ${displayName(t.odsName)} (${ENGLISH_REGIONS[t.regionCode]})${t.closedOn ? `, closed ${t.closedOn}` : ""}`);
+    lines.push(`  ${t.odsCode}  ${displayName(t.odsName)} (${ENGLISH_REGIONS[t.regionCode]})${t.closedOn ? `, closed on ${formatCalendarDate(t.closedOn)}` : ""}`);
   }
   lines.push(`${would("Renamed", "To rename")}: ${diff.renamed.length}`);
   for (const c of diff.renamed) lines.push(`  ${c.odsCode}  ${c.before.odsName} → ${c.after.odsName}`);
   lines.push(`${would("Closed", "To mark as closed")}: ${diff.closed.length}`);
   for (const c of diff.closed) {
-    lines.push(`  ${c.odsCode}  ${c.name}: closed ${c.after.closedOn}${c.before.closedOn ? ` (was ${c.before.closedOn})` : ""}`);
+    const was = c.before.closedOn ? ` (was ${formatCalendarDate(c.before.closedOn)})` : "";
+    lines.push(`  ${c.odsCode}  ${c.name}: closed on ${formatCalendarDate(c.after.closedOn)}${was}`);
   }
   lines.push(`${would("Other updates", "Other updates to make")}: ${diff.updated.length}`);
   for (const c of diff.updated) {
@@ -67,7 +73,7 @@ function describeDiff(diff: RegisterDiff, rows: number, dryRun: boolean): string
   );
   lines.push(`In the register but not in the file (kept, not deleted): ${diff.notInFile.length}`);
   for (const t of diff.notInFile) {
-    const status = t.closedOn ? `closed ${t.closedOn}` : "open";
+    const status = t.closedOn ? `closed on ${formatCalendarDate(t.closedOn)}` : "open";
     lines.push(`  ${t.odsCode}  ${t.name} (${status}${t.reason === "outside-england" ? "; the file lists it outside England" : ""})`);
   }
   return lines;

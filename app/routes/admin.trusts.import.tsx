@@ -16,7 +16,7 @@ import {
 import { displayName, ENGLISH_REGIONS } from "~/trusts/ods";
 import { ODS_FIELD_LABELS, type FieldChange, type RegisterDiff } from "~/trusts/register-diff";
 import { formatCalendarDate, formatDateTime } from "~/ui/dates";
-import { NotificationBanner } from "~/ui/form";
+import { ErrorSummary, NotificationBanner } from "~/ui/form";
 
 export const meta: MetaFunction = () => [{ title: "Import the trust register – Deep Dive" }];
 
@@ -180,7 +180,7 @@ function DiffView({ diff, rows, done }: { diff: RegisterDiff; rows: number; done
 
 export default function ImportRegister() {
   const { lastImport, maxFileLabel } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>() as ActionResult | undefined;
+  const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
   const refused = result?.outcome === "refused" ? result : null;
@@ -194,21 +194,15 @@ export default function ImportRegister() {
     <div className="govuk-grid-row">
       <div className="govuk-grid-column-full">
         {refused ? (
-          <div className="govuk-error-summary" data-module="govuk-error-summary" tabIndex={-1} role="alert">
-            <h2 className="govuk-error-summary__title">There is a problem with the file: nothing was changed</h2>
-            <div className="govuk-error-summary__body">
-              <ul className="govuk-list govuk-error-summary__list">
-                {refused.problems.map((problem, i) => (
-                  <li key={i}>
-                    <a href="#file">{problem}</a>
-                  </li>
-                ))}
-                {refused.totalErrors > refused.problems.length ? (
-                  <li>and {plural(refused.totalErrors - refused.problems.length, "more problem")}</li>
-                ) : null}
-              </ul>
-            </div>
-          </div>
+          <ErrorSummary
+            description="The file was not imported and nothing was changed. Correct the file and select it again."
+            items={[
+              ...refused.problems.map((text) => ({ field: "file", text })),
+              ...(refused.totalErrors > refused.problems.length
+                ? [{ field: "file", text: `and ${plural(refused.totalErrors - refused.problems.length, "more problem")}` }]
+                : []),
+            ]}
+          />
         ) : null}
         {result?.outcome === "imported" ? (
           <NotificationBanner>

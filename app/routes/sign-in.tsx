@@ -14,22 +14,28 @@ export function loader({ request }: LoaderFunctionArgs) {
   return null;
 }
 
+type SignInErrors = { email?: string; password?: string };
+
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const email = String(form.get("email") ?? "").slice(0, 320);
   const password = String(form.get("password") ?? "");
   const redirectTo = form.get("redirectTo");
   if (!email.trim() || !password) {
-    return data({ errors: { email: email.trim() ? undefined : "Enter your email address", password: password ? undefined : "Enter your password" } }, { status: 400 });
+    const errors: SignInErrors = {
+      email: email.trim() ? undefined : "Enter your email address",
+      password: password ? undefined : "Enter your password",
+    };
+    return data({ errors }, { status: 400 });
   }
-  if (password.length > 1024) return data({ errors: { email: GENERIC_SIGN_IN_ERROR } }, { status: 400 });
+  if (password.length > 1024) return data({ errors: { email: GENERIC_SIGN_IN_ERROR } as SignInErrors }, { status: 400 });
   const result = await signIn({
     email,
     password,
     clientAddress: context.clientAddress,
     userAgent: request.headers.get("User-Agent"),
   });
-  if (!result.ok) return data({ errors: { email: result.error } }, { status: 400 });
+  if (!result.ok) return data({ errors: { email: result.error } as SignInErrors }, { status: 400 });
   const home = ROLE_HOMES[result.user.role];
   // Trust users only ever go to their portal, whatever the link they followed.
   const target = result.user.role === "trust_user" ? home : safeRedirectPath(redirectTo, home);

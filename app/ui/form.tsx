@@ -3,18 +3,31 @@ import type { ReactNode } from "react";
 
 export type Errors = Partial<Record<string, string>>;
 
-/** Lists every error at the top of the page, each linking to its field (GOV.UK error summary). */
-export function ErrorSummary({ errors }: { errors: Errors | undefined }) {
-  const entries = Object.entries(errors ?? {}).filter((e): e is [string, string] => !!e[1]);
+export interface ErrorItem {
+  /** The id of the field the error is about, so the link moves focus to it. */
+  field: string;
+  text: string;
+}
+
+/**
+ * Lists every error at the top of the page, each linking to its field (GOV.UK error summary). Takes either
+ * one message per field (`errors`) or a list (`items`), for several problems with one field such as a file.
+ */
+export function ErrorSummary({ errors, items, description }: { errors?: Errors; items?: ErrorItem[]; description?: string }) {
+  const entries: ErrorItem[] = [
+    ...Object.entries(errors ?? {}).flatMap(([field, text]) => (text ? [{ field, text }] : [])),
+    ...(items ?? []),
+  ];
   if (entries.length === 0) return null;
   return (
     <div className="govuk-error-summary" data-module="govuk-error-summary" tabIndex={-1} role="alert">
       <h2 className="govuk-error-summary__title">There is a problem</h2>
       <div className="govuk-error-summary__body">
+        {description ? <p className="govuk-body">{description}</p> : null}
         <ul className="govuk-list govuk-error-summary__list">
-          {entries.map(([field, message]) => (
-            <li key={field}>
-              <a href={`#${field}`}>{message}</a>
+          {entries.map((entry, i) => (
+            <li key={`${entry.field}-${i}`}>
+              <a href={`#${entry.field}`}>{entry.text}</a>
             </li>
           ))}
         </ul>
