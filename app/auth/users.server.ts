@@ -187,7 +187,7 @@ export function trustName(odsCode: string): string | undefined {
   return getDb().select({ name: trusts.name }).from(trusts).where(eq(trusts.odsCode, odsCode)).get()?.name;
 }
 
-/** What the admin pages show of an account: never the password hash. */
+/** What the admin pages show of an account, by email address (inspector2 before inspector10): never the password hash. */
 export function listUsers() {
   return getDb()
     .select({
@@ -201,7 +201,8 @@ export function listUsers() {
     })
     .from(users)
     .orderBy(asc(users.email))
-    .all();
+    .all()
+    .sort((a, b) => a.email.localeCompare(b.email, "en", { numeric: true }));
 }
 
 export function findUser(id: string) {

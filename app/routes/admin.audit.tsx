@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Fragment } from "react";
 import {
   AUDIT_PAGE_SIZE,
   auditChainStatus,
@@ -17,14 +18,16 @@ export const meta: MetaFunction = () => [{ title: "Audit trail – Deep Dive" }]
 export function loader(args: LoaderFunctionArgs) {
   requireRole(args, ["admin"]);
   const { filters, page: requestedPage, errors } = parseAuditQuery(new URL(args.request.url).searchParams);
-  const { events, total, page, pageCount } = queryAuditEvents(filters, requestedPage);
+  const { events, total, page, pageCount } = queryAuditEvents(filters, requestedPage, AUDIT_PAGE_SIZE);
+  const first = (page - 1) * AUDIT_PAGE_SIZE + 1;
   return {
     filters,
     errors,
-    events,
+    events: events.map((event) => ({ ...event, summaryLines: summaryLines(event.summary) })),
     total,
     page,
     pageCount,
+    shown: events.length > 0 ? { first, last: first + events.length - 1 } : null,
     options: auditFilterOptions(),
     chain: auditChainStatus(),
   };
@@ -45,13 +48,20 @@ function selectOptions(anyText: string, values: string[], current: string | unde
   return [{ value: "", text: anyText }, ...all.map((v) => ({ value: v, text: v }))];
 }
 
-/** The summary is stored as JSON text; an empty object says nothing. */
-const summaryText = (summary: string) => (summary === "{}" ? "" : summary);
+/** The summary is stored as JSON text: shown as one "key: value" line per top-level field, or as it is. */
+function summaryLines(summary: string): string[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(summary);
+  } catch {
+    return [summary];
+  }
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) return [summary];
+  return Object.entries(parsed).map(([key, value]) => `${key}: ${typeof value === "string" ? value : JSON.stringify(value)}`);
+}
 
 export default function AuditTrail() {
-  const { filters, errors, events, total, page, pageCount, options, chain } = useLoaderData<typeof loader>();
-  const first = total === 0 ? 0 : (page - 1) * AUDIT_PAGE_SIZE + 1;
-  const last = (page - 1) * AUDIT_PAGE_SIZE + events.length;
+  const { filters, errors, events, total, page, pageCount, shown, options, chain } = useLoaderData<typeof loader>();
   const filtered = Object.values(filters).some(Boolean);
   return (
     <>
@@ -108,11 +118,11 @@ export default function AuditTrail() {
       <div className="app-table-wrapper">
         <table className="govuk-table govuk-!-font-size-16">
           <caption className="govuk-table__caption govuk-table__caption--m">
-            {total === 0
+            {!shown
               ? filtered
                 ? "No events match these filters"
                 : "No events"
-              : `${filtered ? "Matching events" : "Events"}, newest first: ${first} to ${last} of ${total}`}
+              : `${filtered ? "Matching events" : "Events"}, newest first: ${shown.first} to ${shown.last} of ${total}`}
           </caption>
           <thead className="govuk-table__head">
             <tr className="govuk-table__row">
@@ -164,7 +174,14 @@ export default function AuditTrail() {
                     </>
                   ) : null}
                 </td>
-                <td className="govuk-table__cell">{summaryText(event.summary)}</td>
+                <td className="govuk-table__cell">
+                  {event.summaryLines.map((line, i) => (
+                    <Fragment key={i}>
+                      {i > 0 ? <br /> : null}
+                      {line}
+                    </Fragment>
+                  ))}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -117,7 +117,7 @@ export async function action(args: ActionFunctionArgs) {
 
 export default function UserPage() {
   const { user, isSelf, trusts, done } = useLoaderData<typeof loader>();
-  const actionData = useActionData() as ActionData | undefined;
+  const actionData = useActionData<typeof action>();
   const errors = actionData?.errors;
   // Values typed into the details form come back after an error; otherwise the form shows the account.
   const values = actionData?.intent === "update" && actionData.values ? actionData.values : null;

@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireRole } from "~/auth/guards.server";
 import { ROLE_LABELS } from "~/auth/roles";
@@ -15,6 +15,12 @@ export function loader(args: LoaderFunctionArgs) {
     users: listUsers().map((u) => ({ ...u, roleLabel: ROLE_LABELS[u.role], disabled: !!u.disabledAt })),
     created: created ? { id: created.id, name: created.name, email: created.email } : null,
   };
+}
+
+/** Nothing is posted here (accounts are created at /admin/users/new); only admins learn that. */
+export function action(args: ActionFunctionArgs) {
+  requireRole(args, ["admin"]);
+  throw new Response("Method Not Allowed", { status: 405, statusText: "Method Not Allowed" });
 }
 
 export default function Users() {

@@ -67,7 +67,7 @@ export async function action(args: ActionFunctionArgs) {
 
 export default function NewUser() {
   const { trusts } = useLoaderData<typeof loader>();
-  const actionData = useActionData() as ActionData | undefined;
+  const actionData = useActionData<typeof action>();
   const errors = actionData?.errors;
   const values = actionData?.values;
   return (
