@@ -18,6 +18,7 @@ export default function handleRequest(
   loadContext: AppLoadContext,
 ) {
   const nonce = loadContext.cspNonce ?? "";
+  responseStatusCode = hideMethodNotAllowed(responseStatusCode);
   const waitForAll = isbot(request.headers.get("user-agent") ?? "");
   return new Promise<Response>((resolve, reject) => {
     let shellRendered = false;
@@ -46,6 +47,19 @@ export default function handleRequest(
     );
     setTimeout(abort, ABORT_DELAY);
   });
+}
+
+/**
+ * A POST to a page without a form answers 405 in Remix; that would tell a user a page exists that they may not
+ * see, where every other refusal is 404. So it is 404 too, for pages and for data requests alike.
+ */
+function hideMethodNotAllowed(status: number) {
+  return status === 405 ? 404 : status;
+}
+
+export function handleDataRequest(response: Response) {
+  if (response.status !== 405) return response;
+  return new Response(response.body, { status: 404, statusText: "Not Found", headers: response.headers });
 }
 
 export function handleError(error: unknown, { request }: { request: Request }) {

@@ -75,7 +75,7 @@ export function ErrorBoundary() {
   const data = useRouteLoaderData<typeof loader>("root");
   const status = isRouteErrorResponse(error) ? error.status : 500;
   const [title, body] =
-    status === 404
+    status === 404 || status === 405
       ? ["Page not found", "If you typed the web address, check it is correct. If you pasted the web address, check you copied the entire address."]
       : status === 403
         ? ["You cannot do that", "The request was refused."]

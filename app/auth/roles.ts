@@ -12,6 +12,21 @@ export const ROLE_LABELS: Record<Role, string> = {
   trust_user: "Trust user",
 };
 
+/** What each role is for, as the admin pages explain it. */
+export const ROLE_HINTS: Record<Role, string> = {
+  admin: "Manages accounts, the trust register and the audit trail",
+  programme_lead: "Plans and oversees the programme of inspections",
+  inspector: "Carries out inspections",
+  trust_user: "Someone at a trust, who sees only their own trust",
+};
+
+/** The roles as radio options, in the order the admin pages list them. */
+export const ROLE_OPTIONS = (Object.keys(ROLE_LABELS) as Role[]).map((role) => ({
+  value: role,
+  text: ROLE_LABELS[role],
+  hint: ROLE_HINTS[role],
+}));
+
 export const ROLE_HOMES: Record<Role, string> = {
   admin: "/admin/users",
   programme_lead: "/trusts",

@@ -4,7 +4,7 @@ import type { ReactNode } from "react";
 import { lastEventAt } from "~/audit/audit-query.server";
 import { actorFor, notFound, requireRole } from "~/auth/guards.server";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "~/auth/password-policy";
-import { ROLE_LABELS, type Role } from "~/auth/roles";
+import { ROLE_LABELS, ROLE_OPTIONS } from "~/auth/roles";
 import {
   AccountError,
   findUser,
@@ -17,18 +17,9 @@ import {
   type FieldErrors,
 } from "~/auth/users.server";
 import { formatDateTime } from "~/ui/dates";
-import { ErrorSummary, NotificationBanner, Select, TextInput } from "~/ui/form";
+import { ErrorSummary, NotificationBanner, Radios, Select, TextInput } from "~/ui/form";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.user.name ?? "User"} – Users – Deep Dive` }];
-
-const ROLES = Object.keys(ROLE_LABELS) as Role[];
-
-const ROLE_HINTS: Record<Role, string> = {
-  admin: "Manages accounts, the trust register and the audit trail",
-  programme_lead: "Plans and oversees the programme of inspections",
-  inspector: "Carries out inspections",
-  trust_user: "Someone at a trust, who sees only their own trust",
-};
 
 /** What the page says after each kind of change (Post/Redirect/Get, so a refresh does not repeat it). */
 const DONE_MESSAGES = {
@@ -178,7 +169,10 @@ export default function UserPage() {
             defaultValue={values?.email ?? user.email}
             error={errors?.email}
           />
-          <RoleRadios
+          <Radios
+            name="role"
+            legend="Role"
+            options={ROLE_OPTIONS}
             defaultValue={values?.role ?? user.role}
             error={errors?.role}
             hint={isSelf ? "You cannot remove your own admin role." : "Changing the role or trust signs the account out everywhere."}
@@ -270,52 +264,6 @@ function SummaryRow({ label, children }: { label: string; children: ReactNode })
     <div className="govuk-summary-list__row">
       <dt className="govuk-summary-list__key">{label}</dt>
       <dd className="govuk-summary-list__value">{children}</dd>
-    </div>
-  );
-}
-
-/** GOV.UK radios for the role; the first radio has the field's id, so the error summary link lands on it. */
-function RoleRadios({ defaultValue, error, hint }: { defaultValue?: string; error?: string; hint?: string }) {
-  const describedBy = [hint ? "role-hint" : null, error ? "role-error" : null].filter(Boolean).join(" ") || undefined;
-  return (
-    <div className={`govuk-form-group${error ? " govuk-form-group--error" : ""}`}>
-      <fieldset className="govuk-fieldset" aria-describedby={describedBy}>
-        <legend className="govuk-fieldset__legend govuk-fieldset__legend--s">Role</legend>
-        {hint ? (
-          <div id="role-hint" className="govuk-hint">
-            {hint}
-          </div>
-        ) : null}
-        {error ? (
-          <p id="role-error" className="govuk-error-message">
-            <span className="govuk-visually-hidden">Error:</span> {error}
-          </p>
-        ) : null}
-        <div className="govuk-radios" data-module="govuk-radios">
-          {ROLES.map((role, i) => {
-            const id = i === 0 ? "role" : `role-${i + 1}`;
-            return (
-              <div key={role} className="govuk-radios__item">
-                <input
-                  className="govuk-radios__input"
-                  id={id}
-                  name="role"
-                  type="radio"
-                  value={role}
-                  defaultChecked={role === defaultValue}
-                  aria-describedby={`${id}-item-hint`}
-                />
-                <label className="govuk-label govuk-radios__label" htmlFor={id}>
-                  {ROLE_LABELS[role]}
-                </label>
-                <div id={`${id}-item-hint`} className="govuk-hint govuk-radios__hint">
-                  {ROLE_HINTS[role]}
-                </div>
-              </div>
-            );
-          })}
-        </div>
-      </fieldset>
     </div>
   );
 }

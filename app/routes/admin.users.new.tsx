@@ -2,20 +2,11 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { actorFor, requireRole } from "~/auth/guards.server";
 import { checkPasswordPolicy, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "~/auth/password-policy";
-import { ROLE_LABELS, type Role } from "~/auth/roles";
+import { ROLE_OPTIONS } from "~/auth/roles";
 import { AccountError, createUser, listAssignableTrusts, parseAccountInput, type FieldErrors } from "~/auth/users.server";
-import { ErrorSummary, Select, TextInput } from "~/ui/form";
+import { ErrorSummary, Radios, Select, TextInput } from "~/ui/form";
 
 export const meta: MetaFunction = () => [{ title: "Create a user – Deep Dive" }];
-
-const ROLES = Object.keys(ROLE_LABELS) as Role[];
-
-const ROLE_HINTS: Record<Role, string> = {
-  admin: "Manages accounts, the trust register and the audit trail",
-  programme_lead: "Plans and oversees the programme of inspections",
-  inspector: "Carries out inspections",
-  trust_user: "Someone at a trust, who sees only their own trust",
-};
 
 export function loader(args: LoaderFunctionArgs) {
   requireRole(args, ["admin"]);
@@ -90,7 +81,7 @@ export default function NewUser() {
             error={errors?.email}
             hint="They sign in with this address"
           />
-          <RoleRadios defaultValue={values?.role} error={errors?.role} />
+          <Radios name="role" legend="Role" options={ROLE_OPTIONS} defaultValue={values?.role} error={errors?.role} />
           <Select
             name="trustCode"
             label="Trust"
@@ -117,47 +108,6 @@ export default function NewUser() {
           </div>
         </Form>
       </div>
-    </div>
-  );
-}
-
-/** GOV.UK radios for the role; the first radio has the field's id, so the error summary link lands on it. */
-function RoleRadios({ defaultValue, error }: { defaultValue?: string; error?: string }) {
-  const describedBy = error ? "role-error" : undefined;
-  return (
-    <div className={`govuk-form-group${error ? " govuk-form-group--error" : ""}`}>
-      <fieldset className="govuk-fieldset" aria-describedby={describedBy}>
-        <legend className="govuk-fieldset__legend govuk-fieldset__legend--s">Role</legend>
-        {error ? (
-          <p id="role-error" className="govuk-error-message">
-            <span className="govuk-visually-hidden">Error:</span> {error}
-          </p>
-        ) : null}
-        <div className="govuk-radios" data-module="govuk-radios">
-          {ROLES.map((role, i) => {
-            const id = i === 0 ? "role" : `role-${i + 1}`;
-            return (
-              <div key={role} className="govuk-radios__item">
-                <input
-                  className="govuk-radios__input"
-                  id={id}
-                  name="role"
-                  type="radio"
-                  value={role}
-                  defaultChecked={role === defaultValue}
-                  aria-describedby={`${id}-item-hint`}
-                />
-                <label className="govuk-label govuk-radios__label" htmlFor={id}>
-                  {ROLE_LABELS[role]}
-                </label>
-                <div id={`${id}-item-hint`} className="govuk-hint govuk-radios__hint">
-                  {ROLE_HINTS[role]}
-                </div>
-              </div>
-            );
-          })}
-        </div>
-      </fieldset>
     </div>
   );
 }

@@ -142,6 +142,68 @@ export function Select({
   );
 }
 
+/** GOV.UK radios in a fieldset; the first radio has the field's id, so the error summary link lands on it. */
+export function Radios({
+  name,
+  legend,
+  options,
+  defaultValue,
+  error,
+  hint,
+}: {
+  name: string;
+  legend: string;
+  options: { value: string; text: string; hint?: string }[];
+  defaultValue?: string | null;
+  error?: string;
+  hint?: string;
+}) {
+  const describedBy = [hint ? `${name}-hint` : null, error ? `${name}-error` : null].filter(Boolean).join(" ") || undefined;
+  return (
+    <div className={`govuk-form-group${error ? " govuk-form-group--error" : ""}`}>
+      <fieldset className="govuk-fieldset" aria-describedby={describedBy}>
+        <legend className="govuk-fieldset__legend govuk-fieldset__legend--s">{legend}</legend>
+        {hint ? (
+          <div id={`${name}-hint`} className="govuk-hint">
+            {hint}
+          </div>
+        ) : null}
+        {error ? (
+          <p id={`${name}-error`} className="govuk-error-message">
+            <span className="govuk-visually-hidden">Error:</span> {error}
+          </p>
+        ) : null}
+        <div className="govuk-radios" data-module="govuk-radios">
+          {options.map((option, i) => {
+            const id = i === 0 ? name : `${name}-${i + 1}`;
+            return (
+              <div key={option.value} className="govuk-radios__item">
+                <input
+                  className="govuk-radios__input"
+                  id={id}
+                  name={name}
+                  type="radio"
+                  value={option.value}
+                  defaultChecked={option.value === defaultValue}
+                  aria-describedby={option.hint ? `${id}-item-hint` : undefined}
+                />
+                <label className="govuk-label govuk-radios__label" htmlFor={id}>
+                  {option.text}
+                </label>
+                {option.hint ? (
+                  <div id={`${id}-item-hint`} className="govuk-hint govuk-radios__hint">
+                    {option.hint}
+                  </div>
+                ) : null}
+              </div>
+            );
+          })}
+        </div>
+      </fieldset>
+    </div>
+  );
+}
+
 /** A GOV.UK notification banner, for the result of what the user just did. */
 export function NotificationBanner({ title = "Success", children, success = true }: { title?: string; children: ReactNode; success?: boolean }) {
   return (

@@ -51,16 +51,14 @@ export function Page({ user, children }: { user: HeaderUser | null; children: Re
                   </li>
                 </ul>
               </nav>
+              <p className="govuk-body-s app-signed-in-as">
+                Signed in as {user.name} ({user.roleLabel})
+              </p>
             </div>
           </div>
         </section>
       ) : null}
       <div className="govuk-width-container">
-        {user ? (
-          <p className="govuk-body-s app-signed-in-as">
-            Signed in as {user.name} ({user.roleLabel})
-          </p>
-        ) : null}
         <main className="govuk-main-wrapper" id="main-content" role="main">
           {children}
         </main>

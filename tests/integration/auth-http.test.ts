@@ -191,6 +191,18 @@ describe("cross-site requests", () => {
   });
 });
 
+describe("pages a user may not use", () => {
+  it("answers 404, not 405, to a POST to a page that has no form, for every role", async () => {
+    const trust = await signedIn(server.url, "trust.rtd@deepdive.test");
+    const lead = await signedIn(server.url, "lead@deepdive.test");
+    for (const client of [trust, lead]) {
+      expect((await client.post("/trusts", {})).status).toBe(404);
+      expect((await client.post("/trusts/RJ1", {})).status).toBe(404);
+      expect((await client.post("/trusts.data", {})).status).toBe(404);
+    }
+  });
+});
+
 describe("health", () => {
   it("says the database is reachable and migrations are current", async () => {
     const response = await fetch(`${server.url}/healthz`);
