@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireRole } from "~/auth/guards.server";
 import { ROLE_LABELS } from "~/auth/roles";
@@ -18,11 +18,6 @@ export function loader(args: LoaderFunctionArgs) {
 }
 
 /** Nothing is posted here (accounts are created at /admin/users/new); only admins learn that. */
-export function action(args: ActionFunctionArgs) {
-  requireRole(args, ["admin"]);
-  throw new Response("Method Not Allowed", { status: 405, statusText: "Method Not Allowed" });
-}
-
 export default function Users() {
   const { users, created } = useLoaderData<typeof loader>();
   return (
