@@ -182,6 +182,17 @@ export function listAssignableTrusts() {
     .all();
 }
 
+/** What the admin pages show of an account: never the password hash. */
+const accountColumns = {
+  id: users.id,
+  email: users.email,
+  name: users.name,
+  role: users.role,
+  trustCode: users.trustCode,
+  isDemo: users.isDemo,
+  disabledAt: users.disabledAt,
+};
+
 /** The name of a trust, open or closed (for showing a user's trust). */
 export function trustName(odsCode: string): string | undefined {
   return getDb().select({ name: trusts.name }).from(trusts).where(eq(trusts.odsCode, odsCode)).get()?.name;
@@ -190,15 +201,7 @@ export function trustName(odsCode: string): string | undefined {
 /** What the admin pages show of an account, by email address (inspector2 before inspector10): never the password hash. */
 export function listUsers() {
   return getDb()
-    .select({
-      id: users.id,
-      email: users.email,
-      name: users.name,
-      role: users.role,
-      trustCode: users.trustCode,
-      isDemo: users.isDemo,
-      disabledAt: users.disabledAt,
-    })
+    .select(accountColumns)
     .from(users)
     .orderBy(asc(users.email))
     .all()
@@ -207,16 +210,7 @@ export function listUsers() {
 
 export function findUser(id: string) {
   return getDb()
-    .select({
-      id: users.id,
-      email: users.email,
-      name: users.name,
-      role: users.role,
-      trustCode: users.trustCode,
-      isDemo: users.isDemo,
-      disabledAt: users.disabledAt,
-      createdAt: users.createdAt,
-    })
+    .select({ ...accountColumns, createdAt: users.createdAt })
     .from(users)
     .where(eq(users.id, id))
     .get();

@@ -12,6 +12,7 @@ import {
 import { requireRole } from "~/auth/guards.server";
 import { formatDateTime } from "~/ui/dates";
 import { ErrorSummary, NotificationBanner, Select, TextInput } from "~/ui/form";
+import { TableHead } from "~/ui/table";
 
 export const meta: MetaFunction = () => [{ title: "Audit trail – Deep Dive" }];
 
@@ -124,31 +125,7 @@ export default function AuditTrail() {
                 : "No events"
               : `${filtered ? "Matching events" : "Events"}, newest first: ${shown.first} to ${shown.last} of ${total}`}
           </caption>
-          <thead className="govuk-table__head">
-            <tr className="govuk-table__row">
-              <th scope="col" className="govuk-table__header">
-                Event
-              </th>
-              <th scope="col" className="govuk-table__header">
-                Time
-              </th>
-              <th scope="col" className="govuk-table__header">
-                Actor
-              </th>
-              <th scope="col" className="govuk-table__header">
-                Client address
-              </th>
-              <th scope="col" className="govuk-table__header">
-                Action
-              </th>
-              <th scope="col" className="govuk-table__header">
-                Object
-              </th>
-              <th scope="col" className="govuk-table__header">
-                Summary
-              </th>
-            </tr>
-          </thead>
+          <TableHead headings={["Event", "Time", "Actor", "Client address", "Action", "Object", "Summary"]} />
           <tbody className="govuk-table__body">
             {events.map((event) => (
               <tr key={event.seq} className="govuk-table__row">

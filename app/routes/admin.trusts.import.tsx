@@ -17,6 +17,7 @@ import { displayName, ENGLISH_REGIONS } from "~/trusts/ods";
 import { ODS_FIELD_LABELS, type FieldChange, type RegisterDiff } from "~/trusts/register-diff";
 import { formatCalendarDate, formatDateTime } from "~/ui/dates";
 import { ErrorSummary, NotificationBanner } from "~/ui/form";
+import { TableHead } from "~/ui/table";
 
 export const meta: MetaFunction = () => [{ title: "Import the trust register – Deep Dive" }];
 
@@ -51,15 +52,7 @@ function Table({ caption, head, children }: { caption: string; head: string[]; c
     <div className="app-table-wrapper">
       <table className="govuk-table govuk-table--small-text-until-tablet">
         <caption className="govuk-table__caption govuk-table__caption--m">{caption}</caption>
-        <thead className="govuk-table__head">
-          <tr className="govuk-table__row">
-            {head.map((h) => (
-              <th key={h} scope="col" className="govuk-table__header">
-                {h}
-              </th>
-            ))}
-          </tr>
-        </thead>
+        <TableHead headings={head} />
         <tbody className="govuk-table__body">{children}</tbody>
       </table>
     </div>

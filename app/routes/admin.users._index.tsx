@@ -4,6 +4,7 @@ import { requireRole } from "~/auth/guards.server";
 import { ROLE_LABELS } from "~/auth/roles";
 import { findUser, listUsers } from "~/auth/users.server";
 import { NotificationBanner } from "~/ui/form";
+import { TableHead } from "~/ui/table";
 
 export const meta: MetaFunction = () => [{ title: "Users – Deep Dive" }];
 
@@ -41,28 +42,7 @@ export default function Users() {
           <caption className="govuk-table__caption govuk-table__caption--m">
             {users.length === 1 ? "1 account" : `${users.length} accounts`}
           </caption>
-          <thead className="govuk-table__head">
-            <tr className="govuk-table__row">
-              <th scope="col" className="govuk-table__header">
-                Name
-              </th>
-              <th scope="col" className="govuk-table__header">
-                Email address
-              </th>
-              <th scope="col" className="govuk-table__header">
-                Role
-              </th>
-              <th scope="col" className="govuk-table__header">
-                Trust
-              </th>
-              <th scope="col" className="govuk-table__header">
-                Status
-              </th>
-              <th scope="col" className="govuk-table__header">
-                <span className="govuk-visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead headings={["Name", "Email address", "Role", "Trust", "Status", { hidden: "Actions" }]} />
           <tbody className="govuk-table__body">
             {users.map((user) => (
               <tr key={user.id} className="govuk-table__row">

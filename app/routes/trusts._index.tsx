@@ -4,6 +4,7 @@ import { requireStaff } from "~/auth/guards.server";
 import { BROAD_TYPE_LABELS, listTrusts, parseTrustFilters, trustFilterChoices } from "~/trusts/register.server";
 import { formatCalendarDate } from "~/ui/dates";
 import { Select, TextInput } from "~/ui/form";
+import { TableHead } from "~/ui/table";
 
 export const meta: MetaFunction = () => [{ title: "NHS trusts – Deep Dive" }];
 
@@ -90,28 +91,7 @@ export default function Trusts() {
                 <caption className="govuk-table__caption govuk-table__caption--s govuk-visually-hidden">
                   NHS trusts matching the filters: {count}
                 </caption>
-                <thead className="govuk-table__head">
-                  <tr className="govuk-table__row">
-                    <th scope="col" className="govuk-table__header">
-                      Name
-                    </th>
-                    <th scope="col" className="govuk-table__header">
-                      ODS code
-                    </th>
-                    <th scope="col" className="govuk-table__header">
-                      Type
-                    </th>
-                    <th scope="col" className="govuk-table__header">
-                      Region
-                    </th>
-                    <th scope="col" className="govuk-table__header">
-                      Major trauma centre
-                    </th>
-                    <th scope="col" className="govuk-table__header">
-                      Status
-                    </th>
-                  </tr>
-                </thead>
+                <TableHead headings={["Name", "ODS code", "Type", "Region", "Major trauma centre", "Status"]} />
                 <tbody className="govuk-table__body">
                   {rows.map((row) => (
                     <tr className="govuk-table__row" key={row.odsCode}>

@@ -36,22 +36,10 @@ export function ErrorSummary({ errors, items, description }: { errors?: Errors; 
   );
 }
 
-interface FieldProps {
-  name: string;
-  label: string;
-  error?: string;
-  hint?: string;
-  labelClassName?: string;
-  children: (describedBy: string | undefined) => ReactNode;
-}
-
-function Field({ name, label, error, hint, labelClassName, children }: FieldProps) {
-  const describedBy = [hint ? `${name}-hint` : null, error ? `${name}-error` : null].filter(Boolean).join(" ") || undefined;
+/** A field's hint and error message, with the ids its aria-describedby points at. */
+function HintAndError({ name, hint, error }: { name: string; hint?: string; error?: string }) {
   return (
-    <div className={`govuk-form-group${error ? " govuk-form-group--error" : ""}`}>
-      <label className={`govuk-label ${labelClassName ?? ""}`.trim()} htmlFor={name}>
-        {label}
-      </label>
+    <>
       {hint ? (
         <div id={`${name}-hint`} className="govuk-hint">
           {hint}
@@ -62,6 +50,30 @@ function Field({ name, label, error, hint, labelClassName, children }: FieldProp
           <span className="govuk-visually-hidden">Error:</span> {error}
         </p>
       ) : null}
+    </>
+  );
+}
+
+const describedByFor = (name: string, hint?: string, error?: string) =>
+  [hint ? `${name}-hint` : null, error ? `${name}-error` : null].filter(Boolean).join(" ") || undefined;
+
+interface FieldProps {
+  name: string;
+  label: string;
+  error?: string;
+  hint?: string;
+  labelClassName?: string;
+  children: (describedBy: string | undefined) => ReactNode;
+}
+
+function Field({ name, label, error, hint, labelClassName, children }: FieldProps) {
+  const describedBy = describedByFor(name, hint, error);
+  return (
+    <div className={`govuk-form-group${error ? " govuk-form-group--error" : ""}`}>
+      <label className={`govuk-label ${labelClassName ?? ""}`.trim()} htmlFor={name}>
+        {label}
+      </label>
+      <HintAndError name={name} hint={hint} error={error} />
       {children(describedBy)}
     </div>
   );
@@ -158,21 +170,12 @@ export function Radios({
   error?: string;
   hint?: string;
 }) {
-  const describedBy = [hint ? `${name}-hint` : null, error ? `${name}-error` : null].filter(Boolean).join(" ") || undefined;
+  const describedBy = describedByFor(name, hint, error);
   return (
     <div className={`govuk-form-group${error ? " govuk-form-group--error" : ""}`}>
       <fieldset className="govuk-fieldset" aria-describedby={describedBy}>
         <legend className="govuk-fieldset__legend govuk-fieldset__legend--s">{legend}</legend>
-        {hint ? (
-          <div id={`${name}-hint`} className="govuk-hint">
-            {hint}
-          </div>
-        ) : null}
-        {error ? (
-          <p id={`${name}-error`} className="govuk-error-message">
-            <span className="govuk-visually-hidden">Error:</span> {error}
-          </p>
-        ) : null}
+        <HintAndError name={name} hint={hint} error={error} />
         <div className="govuk-radios" data-module="govuk-radios">
           {options.map((option, i) => {
             const id = i === 0 ? name : `${name}-${i + 1}`;
