@@ -35,9 +35,9 @@ function failureCounts(accountKey: string, clientAddress: string, since: string)
   return { account, address };
 }
 
-export async function signIn(req: SignInRequest, now = new Date()): Promise<SignInResult> {
+export async function signIn(req: SignInRequest, clock: () => Date = () => new Date()): Promise<SignInResult> {
   const accountKey = normaliseEmail(req.email).slice(0, 320);
-  const since = windowStart(now).toISOString();
+  const since = windowStart(clock()).toISOString();
   const throttled = isThrottled(failureCounts(accountKey, req.clientAddress, since));
 
   const user = getDb().select().from(users).where(eq(users.email, accountKey)).get();
@@ -47,6 +47,8 @@ export async function signIn(req: SignInRequest, now = new Date()): Promise<Sign
 
   const actor = { userId: user?.id ?? null, label: accountKey || "anonymous", clientAddress: req.clientAddress };
   return writeTransaction((tx) => {
+    // Read the time after the password check: a session's life starts when it is created, not when the check began.
+    const now = clock();
     if (!ok) {
       tx.insert(signInFailures).values({ accountKey, clientAddress: req.clientAddress, failedAt: now.toISOString() }).run();
       // Failures older than the window no longer count; drop them as we go.
