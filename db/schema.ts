@@ -147,3 +147,143 @@ export const settings = sqliteTable("settings", {
   value: text("value").notNull(),
   updatedAt: text("updated_at").notNull(),
 });
+
+// ── Risk: indicators, observations, model versions ────────────────────────────────────────────────────────
+
+export const INDICATOR_VALUE_TYPES = ["category", "percentage", "count", "boolean"] as const;
+export type IndicatorValueType = (typeof INDICATOR_VALUE_TYPES)[number];
+
+/** What can be measured about a trust. Built-in ones ship with the product; an admin can add more. */
+export const indicators = sqliteTable("indicators", {
+  code: text("code").primaryKey(),
+  label: text("label").notNull(),
+  description: text("description").notNull().default(""),
+  valueType: text("value_type", { enum: INDICATOR_VALUE_TYPES }).notNull(),
+  /** For categories: the allowed values, best first, as a JSON array of strings. */
+  categories: text("categories"),
+  minValue: real("min_value"),
+  maxValue: real("max_value"),
+  unit: text("unit"),
+  /** Whether a larger number means more risk (for percentages and counts). */
+  higherIsWorse: integer("higher_is_worse", { mode: "boolean" }).notNull().default(true),
+  /** "imported" from files, or "computed" from Deep Dive's own inspections. */
+  origin: text("origin", { enum: ["imported", "computed"] }).notNull().default("imported"),
+  isBuiltIn: integer("is_built_in", { mode: "boolean" }).notNull().default(false),
+  createdAt: createdAt(),
+});
+
+/** One import of an indicator file, all or nothing. */
+export const indicatorImports = sqliteTable("indicator_imports", {
+  id: text("id").primaryKey(),
+  fileName: text("file_name").notNull(),
+  sha256: text("sha256").notNull(),
+  format: text("format", { enum: ["long", "dspt", "demo"] }).notNull(),
+  rowCount: integer("row_count").notNull(),
+  insertedCount: integer("inserted_count").notNull(),
+  importedBy: text("imported_by").notNull(),
+  importedAt: text("imported_at").notNull(),
+});
+
+/** The history of indicator values per trust: never updated or deleted; the latest per indicator drives the score. */
+export const indicatorObservations = sqliteTable(
+  "indicator_observations",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    trustCode: text("trust_code")
+      .notNull()
+      .references(() => trusts.odsCode),
+    indicatorCode: text("indicator_code")
+      .notNull()
+      .references(() => indicators.code),
+    /** The value as imported, in canonical form (a category name, or a number as text). */
+    value: text("value").notNull(),
+    /** The number the model uses (a category's position, a percentage, a count, 0/1). */
+    numericValue: real("numeric_value").notNull(),
+    observedOn: text("observed_on").notNull(),
+    /** The period the value describes, e.g. "2022/23" for a DSPT status. */
+    period: text("period"),
+    source: text("source").notNull(),
+    importId: text("import_id")
+      .notNull()
+      .references(() => indicatorImports.id),
+    isDemo: integer("is_demo", { mode: "boolean" }).notNull().default(false),
+  },
+  (t) => [
+    // The same observation imported twice is the same row: re-importing a file changes nothing.
+    uniqueIndex("observation_identity_uq").on(t.trustCode, t.indicatorCode, t.observedOn, t.source, t.value),
+    index("observation_latest_idx").on(t.trustCode, t.indicatorCode, t.observedOn),
+  ],
+);
+
+/** A risk model version: named weights and rules, stored as JSON, never edited once used. */
+export const riskModelVersions = sqliteTable(
+  "risk_model_versions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    name: text("name").notNull(),
+    description: text("description").notNull().default(""),
+    /** The model's parameters (weights, normalisation, impact, bands, stale age) as JSON; see app/risk/model.ts. */
+    config: text("config").notNull(),
+    isCurrent: integer("is_current", { mode: "boolean" }).notNull().default(false),
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+    madeCurrentAt: text("made_current_at"),
+  },
+  (t) => [uniqueIndex("risk_model_name_uq").on(t.name)],
+);
+
+// ── Selection rounds ──────────────────────────────────────────────────────────────────────────────────────
+
+export const ROUND_STATUSES = ["open", "drawn", "closed"] as const;
+
+/**
+ * A selection round. The seed is secret until the round closes; its SHA-256 (the commitment) is shown from the
+ * start. The snapshot holds every input of the draw, so anyone can re-run it once the seed is revealed.
+ */
+export const selectionRounds = sqliteTable("selection_rounds", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  periodStart: text("period_start").notNull(),
+  periodEnd: text("period_end").notNull(),
+  capacity: integer("capacity").notNull(),
+  minMonthsSinceInspection: integer("min_months_since_inspection").notNull(),
+  validationShare: real("validation_share").notNull(),
+  seed: text("seed").notNull(),
+  commitment: text("commitment").notNull(),
+  status: text("status", { enum: ROUND_STATUSES }).notNull().default("open"),
+  modelVersionId: integer("model_version_id").references(() => riskModelVersions.id),
+  /** JSON: candidates (score, band, weight, exclusion), rules and model version, taken at the draw. */
+  snapshot: text("snapshot"),
+  createdBy: text("created_by")
+    .notNull()
+    .references(() => users.id),
+  createdAt: createdAt(),
+  drawnAt: text("drawn_at"),
+  closedAt: text("closed_at"),
+});
+
+export const PICK_KINDS = ["mandatory", "drawn", "validation", "added"] as const;
+
+/** A trust picked in a round, with why; an override removes a pick (kept, marked removed) or adds one. */
+export const selectionPicks = sqliteTable(
+  "selection_picks",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    roundId: text("round_id")
+      .notNull()
+      .references(() => selectionRounds.id),
+    trustCode: text("trust_code")
+      .notNull()
+      .references(() => trusts.odsCode),
+    kind: text("kind", { enum: PICK_KINDS }).notNull(),
+    /** Position in the draw (1 = first picked); null for trusts added by hand. */
+    drawOrder: integer("draw_order"),
+    reason: text("reason").notNull(),
+    addedBy: text("added_by").references(() => users.id),
+    removedAt: text("removed_at"),
+    removedBy: text("removed_by").references(() => users.id),
+    removedReason: text("removed_reason"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("pick_round_trust_uq").on(t.roundId, t.trustCode), index("pick_trust_idx").on(t.trustCode)],
+);
