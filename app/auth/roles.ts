@@ -40,13 +40,24 @@ export function navigationFor(role: Role): { href: string; text: string }[] {
     case "admin":
       return [
         { href: "/trusts", text: "Trusts" },
+        { href: "/risk", text: "Risk" },
         { href: "/admin/users", text: "Users" },
         { href: "/admin/trusts/import", text: "Register import" },
+        { href: "/admin/indicators", text: "Indicators" },
         { href: "/admin/audit", text: "Audit trail" },
       ];
     case "programme_lead":
+      return [
+        { href: "/trusts", text: "Trusts" },
+        { href: "/risk", text: "Risk" },
+        { href: "/selection", text: "Selection rounds" },
+        { href: "/indicators/import", text: "Import indicators" },
+      ];
     case "inspector":
-      return [{ href: "/trusts", text: "Trusts" }];
+      return [
+        { href: "/trusts", text: "Trusts" },
+        { href: "/risk", text: "Risk" },
+      ];
     case "trust_user":
       return [{ href: "/portal", text: "Your trust" }];
   }
