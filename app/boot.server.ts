@@ -7,6 +7,7 @@ import { trusts, users } from "../db/schema";
 import { DEMO_PASSWORD, seedDemoData } from "../db/seed.server";
 import { getConfig } from "./config.server";
 import { getDb } from "./db.server";
+import { ensureBuiltInIndicators } from "./risk/indicators.server";
 import { loadReferenceRegister } from "./trusts/reference.server";
 
 export interface BootReport {
@@ -22,6 +23,9 @@ export async function boot(): Promise<BootReport> {
     const loaded = loadReferenceRegister(db);
     messages.push(`Loaded the register of ${loaded.trusts} NHS trusts and ${loaded.traumaCentres} major trauma centres.`);
   }
+
+  // Built-in indicators the catalogue has and the database does not (a new install, or a new release).
+  ensureBuiltInIndicators(db);
 
   const accounts = db.select({ n: count() }).from(users).get()!.n;
   if (accounts === 0 && config.DEMO_DATA === "on") {

@@ -7,6 +7,7 @@ import { settings, users } from "./schema";
 import { recordAudit, SYSTEM_ACTOR } from "../app/audit/audit.server";
 import { hashPassword } from "../app/auth/password.server";
 import { writeTransaction, type Db } from "../app/db.server";
+import { seedDemoIndicators, type DemoIndicatorReport } from "./demo-indicators.server";
 
 export const DEMO_PASSWORD = "deep-dive-demo";
 export const DEMO_SEED = 20170512; // the day WannaCry reached the NHS
@@ -52,7 +53,10 @@ export function demoAccounts(seed = DEMO_SEED): DemoAccount[] {
   ];
 }
 
-export async function seedDemoData(db: Db, seed = DEMO_SEED): Promise<{ seed: number; accounts: number }> {
+export async function seedDemoData(
+  db: Db,
+  seed = DEMO_SEED,
+): Promise<{ seed: number; accounts: number; indicators: DemoIndicatorReport }> {
   // One hash serves every demo account: they share a published password, so separate salts would hide nothing,
   // and one scrypt run instead of seventeen keeps a fresh start quick.
   const passwordHash = await hashPassword(DEMO_PASSWORD);
@@ -72,5 +76,7 @@ export async function seedDemoData(db: Db, seed = DEMO_SEED): Promise<{ seed: nu
     tx.insert(settings).values({ key: "demo_seed", value: String(seed), updatedAt: now }).run();
     recordAudit(tx, SYSTEM_ACTOR, { action: "demo.seeded", objectType: "install", summary: { seed, accounts: accounts.length } });
   }, db);
-  return { seed, accounts: accounts.length };
+  // Indicator history: the real DSPT snapshots, then the synthetic monthly history (db/demo-indicators.server.ts).
+  const indicators = seedDemoIndicators(db, seed);
+  return { seed, accounts: accounts.length, indicators };
 }

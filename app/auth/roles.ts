@@ -44,6 +44,7 @@ export function navigationFor(role: Role): { href: string; text: string }[] {
         { href: "/admin/users", text: "Users" },
         { href: "/admin/trusts/import", text: "Register import" },
         { href: "/admin/indicators", text: "Indicators" },
+        { href: "/indicators/import", text: "Import indicators" },
         { href: "/admin/audit", text: "Audit trail" },
       ];
     case "programme_lead":

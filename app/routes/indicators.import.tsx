@@ -1,0 +1,323 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import type { ReactNode } from "react";
+import { actorFor, requireRole } from "~/auth/guards.server";
+import {
+  describeProblem,
+  importIndicatorFile,
+  isRefusal,
+  LONG_HEADER,
+  MAX_FILE_LABEL,
+  MAX_LISTED_ERRORS,
+  planIndicatorImport,
+  readIndicatorUpload,
+  recentIndicatorImports,
+  type ImportSummary,
+  type Refusal,
+} from "~/risk/indicator-import.server";
+import { describeValues, listIndicators } from "~/risk/indicators.server";
+import { formatCalendarDate, formatDateTime } from "~/ui/dates";
+import { ErrorSummary, NotificationBanner } from "~/ui/form";
+import { TableHead } from "~/ui/table";
+
+export const meta: MetaFunction = () => [{ title: "Import indicator values – Deep Dive" }];
+
+export function loader(args: LoaderFunctionArgs) {
+  requireRole(args, ["admin", "programme_lead"]);
+  return {
+    recent: recentIndicatorImports(10),
+    maxFileLabel: MAX_FILE_LABEL,
+    maxListed: MAX_LISTED_ERRORS,
+    longHeader: LONG_HEADER.join(","),
+    indicators: listIndicators()
+      .filter((i) => i.origin === "imported")
+      .map((i) => ({ code: i.code, label: i.label, values: describeValues(i) })),
+  };
+}
+
+type ActionResult =
+  /** problems: "Line 3: …", the first MAX_LISTED_ERRORS of totalErrors. */
+  | { outcome: "refused"; filename: string | null; problems: string[]; totalErrors: number }
+  | { outcome: "checked"; filename: string; summary: ImportSummary }
+  | { outcome: "imported"; filename: string; summary: ImportSummary };
+
+export async function action(args: ActionFunctionArgs) {
+  const user = requireRole(args, ["admin", "programme_lead"]);
+  const upload = await readIndicatorUpload(args.request);
+  const refused = (refusal: Refusal, filename: string | null) =>
+    data<ActionResult>(
+      { outcome: "refused", filename, problems: refusal.errors.map(describeProblem), totalErrors: refusal.totalErrors },
+      { status: 400 },
+    );
+  if ("refusal" in upload) return refused(upload.refusal, null);
+  const result =
+    upload.intent === "import"
+      ? importIndicatorFile(upload.text, upload.filename, actorFor(user, args.context))
+      : planIndicatorImport(upload.text, upload.filename);
+  if (isRefusal(result)) return refused(result, upload.filename);
+  const summary: ImportSummary = {
+    format: result.format,
+    fileName: result.fileName,
+    sha256: result.sha256,
+    rows: result.rows,
+    observations: result.observations,
+    inserted: result.inserted,
+    alreadyPresent: result.alreadyPresent,
+    skippedUnknownTrusts: result.skippedUnknownTrusts,
+    skippedTrustCodes: result.skippedTrustCodes,
+    byIndicator: result.byIndicator,
+    notes: result.notes,
+    earlierImports: result.earlierImports,
+  };
+  return data<ActionResult>({ outcome: upload.intent === "import" ? "imported" : "checked", filename: upload.filename, summary });
+}
+
+const number = (n: number) => n.toLocaleString("en-GB");
+const plural = (n: number, one: string, many = `${one}s`) => `${number(n)} ${n === 1 ? one : many}`;
+
+/** A table head whose numeric columns are right-aligned like their cells (GOV.UK numeric columns). */
+function Head({ headings, numeric }: { headings: string[]; numeric: string[] }) {
+  return (
+    <thead className="govuk-table__head">
+      <tr className="govuk-table__row">
+        {headings.map((h) => (
+          <th key={h} scope="col" className={`govuk-table__header${numeric.includes(h) ? " govuk-table__header--numeric" : ""}`}>
+            {h}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
+
+function SummaryRow({ label, value }: { label: string; value: ReactNode }) {
+  return (
+    <div className="govuk-summary-list__row">
+      <dt className="govuk-summary-list__key">{label}</dt>
+      <dd className="govuk-summary-list__value">{value}</dd>
+    </div>
+  );
+}
+
+function SummaryView({ summary, done }: { summary: ImportSummary; done: boolean }) {
+  return (
+    <>
+      <dl className="govuk-summary-list">
+        <SummaryRow label="Format" value={summary.format === "long" ? "Deep Dive long format" : "NHS England DSPT snapshot"} />
+        <SummaryRow label="Rows in the file" value={number(summary.rows)} />
+        <SummaryRow label="Observations" value={number(summary.observations)} />
+        <SummaryRow label={done ? "Added" : "New, to add"} value={number(summary.inserted)} />
+        <SummaryRow label="Already recorded (left as they are)" value={number(summary.alreadyPresent)} />
+        {summary.format === "dspt" ? (
+          <SummaryRow
+            label="Skipped: not in the register"
+            value={summary.skippedUnknownTrusts > 0 ? `${summary.skippedUnknownTrusts} (${summary.skippedTrustCodes.join(", ")})` : "None"}
+          />
+        ) : null}
+      </dl>
+      {summary.observations > 0 && summary.inserted === 0 ? (
+        <p className="govuk-body">
+          Every observation in the file is already recorded: {done ? "nothing was added" : "an import would add nothing"}.
+        </p>
+      ) : null}
+      {summary.earlierImports.length > 0 ? (
+        <p className="govuk-body">
+          This exact file was imported before: {summary.earlierImports.map((e) => `${formatDateTime(e.importedAt)} by ${e.importedBy}`).join("; ")}.
+        </p>
+      ) : null}
+      <div className="app-table-wrapper">
+        <table className="govuk-table govuk-table--small-text-until-tablet">
+          <caption className="govuk-table__caption govuk-table__caption--m">{done ? "What was imported, by indicator" : "What would be imported, by indicator"}</caption>
+          <Head
+            headings={["Indicator", "Observations", done ? "Added" : "New", "Already recorded", "Earliest", "Latest"]}
+            numeric={["Observations", "Added", "New", "Already recorded"]}
+          />
+          <tbody className="govuk-table__body">
+            {summary.byIndicator.map((c) => (
+              <tr className="govuk-table__row" key={c.code}>
+                <th scope="row" className="govuk-table__header">
+                  {c.label} <span className="govuk-hint govuk-!-display-block govuk-!-margin-bottom-0">{c.code}</span>
+                </th>
+                <td className="govuk-table__cell govuk-table__cell--numeric">{number(c.observations)}</td>
+                <td className="govuk-table__cell govuk-table__cell--numeric">{number(c.added)}</td>
+                <td className="govuk-table__cell govuk-table__cell--numeric">{number(c.alreadyPresent)}</td>
+                <td className="govuk-table__cell">{formatCalendarDate(c.earliest)}</td>
+                <td className="govuk-table__cell">{formatCalendarDate(c.latest)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {summary.notes.length > 0 ? (
+        <>
+          <h3 className="govuk-heading-s">How the file was read</h3>
+          <ul className="govuk-list govuk-list--bullet">
+            {summary.notes.map((note) => (
+              <li key={note}>{note}</li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+    </>
+  );
+}
+
+export default function ImportIndicators() {
+  const { recent, maxFileLabel, maxListed, longHeader, indicators } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const busy = navigation.state === "submitting";
+  const refused = result?.outcome === "refused" ? result : null;
+  const fieldError = refused
+    ? refused.totalErrors === 1 && refused.problems[0]
+      ? refused.problems[0]
+      : `The selected file has ${plural(refused.totalErrors, "problem")}: correct the file and select it again`
+    : undefined;
+
+  return (
+    <div className="govuk-grid-row">
+      <div className="govuk-grid-column-full">
+        {refused ? (
+          <ErrorSummary
+            description={`${refused.filename ? `${refused.filename} was` : "The file was"} not imported and nothing was changed. Correct the file and select it again.`}
+            items={[
+              ...refused.problems.map((text) => ({ field: "file", text })),
+              ...(refused.totalErrors > refused.problems.length
+                ? [{ field: "file", text: `and ${plural(refused.totalErrors - refused.problems.length, "more problem")} (only the first ${maxListed} are listed)` }]
+                : []),
+            ]}
+          />
+        ) : null}
+        {result?.outcome === "imported" ? (
+          <NotificationBanner>
+            <h3 className="govuk-notification-banner__heading">
+              {result.summary.inserted > 0
+                ? `${plural(result.summary.inserted, "new observation")} imported from ${result.filename}`
+                : `Nothing new in ${result.filename}: every observation was already recorded`}
+            </h3>
+            <p className="govuk-body">
+              {plural(result.summary.observations, "observation")} in the file, {number(result.summary.alreadyPresent)} already recorded
+              {result.summary.skippedUnknownTrusts > 0 ? `, ${plural(result.summary.skippedUnknownTrusts, "organisation")} skipped (not in the register)` : ""}.
+            </p>
+          </NotificationBanner>
+        ) : null}
+
+        <h1 className="govuk-heading-l">Import indicator values</h1>
+        <p className="govuk-body">
+          Indicator values are kept as a history: an import adds observations and never changes or removes one. A file is checked in full
+          first; if any row has a problem, nothing in it is imported. Importing the same file again adds nothing.
+        </p>
+
+        <details className="govuk-details">
+          <summary className="govuk-details__summary">
+            <span className="govuk-details__summary-text">The two kinds of file Deep Dive reads</span>
+          </summary>
+          <div className="govuk-details__text">
+            <h2 className="govuk-heading-s">Deep Dive&apos;s own format</h2>
+            <p className="govuk-body">
+              A CSV file whose first line is exactly <code>{longHeader}</code>, then one value a line: the trust&apos;s ODS code, the
+              indicator code, the value, the date it was observed (yyyy-mm-dd or dd/mm/yyyy, not in the future) and where it comes from. Every
+              trust must be in the register and every indicator known.
+            </p>
+            <h2 className="govuk-heading-s">NHS England DSPT snapshots</h2>
+            <p className="govuk-body">
+              A DSPT snapshot as NHS England publishes it, with a <code>Code</code> or <code>ODS Code</code> column and a <code>Status</code> column
+              (other columns are ignored). Each status is dated by its Date Of Publication, else by the snapshot date in the file name
+              (snapshot_YYYY-MM-DD), else 30 June at the end of its DSPT year. Organisations that are not in the register are skipped and listed.
+            </p>
+            <div className="app-table-wrapper">
+              <table className="govuk-table govuk-table--small-text-until-tablet">
+                <caption className="govuk-table__caption govuk-table__caption--s">Indicators that can be imported</caption>
+                <TableHead headings={["Code", "Indicator", "Values"]} />
+                <tbody className="govuk-table__body">
+                  {indicators.map((i) => (
+                    <tr className="govuk-table__row" key={i.code}>
+                      <td className="govuk-table__cell">
+                        <code>{i.code}</code>
+                      </td>
+                      <td className="govuk-table__cell">{i.label}</td>
+                      <td className="govuk-table__cell">{i.values}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </div>
+        </details>
+
+        {result?.outcome === "checked" ? (
+          <>
+            <h2 className="govuk-heading-m">What importing {result.filename} would add</h2>
+            <p className="govuk-body">This was a check: nothing has been changed. To import the file, select it again and choose Import.</p>
+            <SummaryView summary={result.summary} done={false} />
+          </>
+        ) : null}
+        {result?.outcome === "imported" ? (
+          <>
+            <h2 className="govuk-heading-m">What the import added</h2>
+            <SummaryView summary={result.summary} done />
+          </>
+        ) : null}
+
+        <Form method="post" encType="multipart/form-data" noValidate key={result && result.outcome !== "refused" ? result.summary.sha256 : "form"}>
+          <div className={`govuk-form-group${fieldError ? " govuk-form-group--error" : ""}`}>
+            <label className="govuk-label govuk-label--m" htmlFor="file">
+              Upload a CSV file of indicator values
+            </label>
+            <div id="file-hint" className="govuk-hint">
+              A CSV file smaller than {maxFileLabel}. Check the file first to see what an import would add.
+            </div>
+            {fieldError ? (
+              <p id="file-error" className="govuk-error-message">
+                <span className="govuk-visually-hidden">Error:</span> {fieldError}
+              </p>
+            ) : null}
+            <input
+              className={`govuk-file-upload${fieldError ? " govuk-file-upload--error" : ""}`}
+              id="file"
+              name="file"
+              type="file"
+              accept=".csv,text/csv"
+              aria-describedby={fieldError ? "file-hint file-error" : "file-hint"}
+            />
+          </div>
+          <div className="govuk-button-group">
+            <button type="submit" name="intent" value="check" className="govuk-button govuk-button--secondary" data-module="govuk-button" disabled={busy}>
+              Check the file
+            </button>
+            <button type="submit" name="intent" value="import" className="govuk-button" data-module="govuk-button" disabled={busy}>
+              Import
+            </button>
+          </div>
+        </Form>
+
+        <div className="app-table-wrapper">
+          <table className="govuk-table govuk-table--small-text-until-tablet">
+            <caption className="govuk-table__caption govuk-table__caption--m">Recent imports</caption>
+            <Head headings={["File", "Kind", "Rows", "Added", "By", "When"]} numeric={["Rows", "Added"]} />
+            <tbody className="govuk-table__body">
+              {recent.length === 0 ? (
+                <tr className="govuk-table__row">
+                  <td className="govuk-table__cell" colSpan={6}>
+                    No indicator values have been imported yet.
+                  </td>
+                </tr>
+              ) : (
+                recent.map((r) => (
+                  <tr className="govuk-table__row" key={r.id}>
+                    <td className="govuk-table__cell">{r.fileName}</td>
+                    <td className="govuk-table__cell">{r.format === "long" ? "Long format" : r.format === "dspt" ? "DSPT snapshot" : "Demo history"}</td>
+                    <td className="govuk-table__cell govuk-table__cell--numeric">{number(r.rowCount)}</td>
+                    <td className="govuk-table__cell govuk-table__cell--numeric">{number(r.insertedCount)}</td>
+                    <td className="govuk-table__cell">{r.importedBy}</td>
+                    <td className="govuk-table__cell">{formatDateTime(r.importedAt)}</td>
+                  </tr>
+                ))
+              )}
+            </tbody>
+          </table>
+        </div>
+      </div>
+    </div>
+  );
+}
