@@ -8,6 +8,7 @@ import { DEMO_PASSWORD, seedDemoData } from "../db/seed.server";
 import { getConfig } from "./config.server";
 import { getDb } from "./db.server";
 import { ensureBuiltInIndicators } from "./risk/indicators.server";
+import { ensureDefaultRiskModel } from "./risk/ranking.server";
 import { loadReferenceRegister } from "./trusts/reference.server";
 
 export interface BootReport {
@@ -26,6 +27,8 @@ export async function boot(): Promise<BootReport> {
 
   // Built-in indicators the catalogue has and the database does not (a new install, or a new release).
   ensureBuiltInIndicators(db);
+  // The shipped risk model, made current on a new install.
+  ensureDefaultRiskModel(db);
 
   const accounts = db.select({ n: count() }).from(users).get()!.n;
   if (accounts === 0 && config.DEMO_DATA === "on") {

@@ -9,7 +9,7 @@
  * 2. Synthetic data, marked as demo (is_demo true, source "Deep Dive demo generator (seed N)"): monthly values
  *    on the 1st of each month for the 60 months up to 1 November 2026 for every open trust (from the month it
  *    opened) for unsupported_devices_pct, critical_patches_14d_pct, unacked_high_alerts_48h, ceplus_current and
- *    incidents_12m, and DSPT statuses for 2023/24 and 2024/25 drifting from the trust's real status.
+ *    incidents_12m, and DSPT statuses for 2023/24 to 2025/26 drifting from the trust's real status.
  *
  * Calibration (db/reference/calibration_stats.csv):
  * - Every trust has a persistent "weakness" (about standard normal; higher is worse) from its real DSPT statuses
@@ -19,7 +19,7 @@
  *   (median 0.86% of Windows 10 devices unsupported; 23 of 215 trusts over 10%, 4 over 50%). A trust with a real
  *   2021/22 figure is anchored to it in September 2022. Then a slow improvement (-15% a year) and, assumed, a
  *   jump after Windows 10 support ended on 14 October 2025 that weaker trusts take months to clear.
- * - DSPT 2023/24 and 2024/25: the trust's latest real status (2022/23, else 2021/22) drifting one step at most a
+ * - DSPT 2023/24 to 2025/26: the trust's latest real status (2022/23, else 2021/22) drifting one step at most a
  *   year, weaker trusts more likely to slip; trusts with no real status get one by weakness with the 2022/23
  *   shares (15 exceeded, 138 met, 57 approaching of 211). Dated in the last three weeks of June.
  * - No published figures exist for the others; these are stated assumptions: critical patches within 14 days
@@ -188,13 +188,14 @@ export function demoHistoryForTrust(facts: TrustFacts, seed: number): Row[] {
     push("incidents_12m", month, Math.min(1000, incidents.reduce((a, b) => a + b, 0)));
   }
 
-  // DSPT 2023/24 and 2024/25, drifting from the latest real status.
+  // DSPT 2023/24 to 2025/26, drifting from the latest real status.
   const ranked = DSPT_STATUSES.slice(0, 4) as readonly DsptStatus[];
   const real = [...facts.statuses].reverse().find((s) => s !== "not_published");
   let level = real ? ranked.indexOf(real) : weakness < -1.2 ? 0 : weakness < 0.6 ? 1 : weakness < 1.9 ? 2 : 3;
   for (const [period, deadline] of [
     ["2023/24", "2024-06-30"],
     ["2024/25", "2025-06-30"],
+    ["2025/26", "2026-06-30"],
   ] as const) {
     // One step a year at most; the base rates keep the 2022/23 shares steady, weakness tilts them.
     const worsen = Math.min(0.6, DSPT_WORSEN[level]! * Math.exp(0.5 * weakness));
