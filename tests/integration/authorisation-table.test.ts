@@ -15,12 +15,14 @@ type Who = "anonymous" | "admin" | "programme_lead" | "inspector" | "trust_user"
 type Answer = "ok" | "sign-in" | "404";
 
 interface RouteRow {
-  /** A URL that reaches the module; :userId is replaced with a real user id. */
+  /** A URL that reaches the module; :userId is replaced with a real user id, :roundId with a closed selection round. */
   url: string;
   get?: Record<Who, Answer>;
   post?: Record<Who, Answer>;
   /** Routes anyone may use; every other loader and action must begin with a guard. */
   public?: boolean;
+  /** A file download (a resource route), not a page: its refusal is the plain "Not found" response. */
+  download?: boolean;
 }
 
 const staffOnly: Record<Who, Answer> = { anonymous: "sign-in", admin: "ok", programme_lead: "ok", inspector: "ok", trust_user: "404" };
@@ -29,6 +31,8 @@ const trustOnly: Record<Who, Answer> = { anonymous: "sign-in", admin: "404", pro
 const signedInAny: Record<Who, Answer> = { anonymous: "sign-in", admin: "ok", programme_lead: "ok", inspector: "ok", trust_user: "ok" };
 const nobody: Record<Who, Answer> = { anonymous: "404", admin: "404", programme_lead: "404", inspector: "404", trust_user: "404" };
 const everyone: Record<Who, Answer> = { anonymous: "ok", admin: "ok", programme_lead: "ok", inspector: "ok", trust_user: "ok" };
+/** Selection is confidential: programme leads only, and 404 for everyone else, admins included (decision 0008). */
+const leadOnly: Record<Who, Answer> = { anonymous: "sign-in", admin: "404", programme_lead: "ok", inspector: "404", trust_user: "404" };
 
 const TABLE: Record<string, RouteRow> = {
   "_index.tsx": { url: "/", get: signedInAny },
@@ -44,6 +48,18 @@ const TABLE: Record<string, RouteRow> = {
   "admin.users.new.tsx": { url: "/admin/users/new", get: adminOnly, post: adminOnly },
   "admin.users.$id.tsx": { url: "/admin/users/:userId", get: adminOnly, post: adminOnly },
   "admin.audit.tsx": { url: "/admin/audit", get: adminOnly },
+  "selection._index.tsx": { url: "/selection", get: leadOnly },
+  "selection.new.tsx": { url: "/selection/new", get: leadOnly, post: leadOnly },
+  "selection.$id.tsx": { url: "/selection/:roundId", get: leadOnly, post: leadOnly },
+  "selection.$id_.verify.tsx": { url: "/selection/:roundId/verify", get: leadOnly },
+  "selection.$id_.snapshot.ts": { url: "/selection/:roundId/snapshot", get: leadOnly, download: true },
+  "indicators.import.tsx": { url: "/indicators/import", get: { anonymous: "sign-in", admin: "ok", programme_lead: "ok", inspector: "404", trust_user: "404" }, post: { anonymous: "sign-in", admin: "ok", programme_lead: "ok", inspector: "404", trust_user: "404" } },
+  "admin.indicators.tsx": { url: "/admin/indicators", get: adminOnly, post: adminOnly },
+  "risk._index.tsx": { url: "/risk", get: staffOnly },
+  "risk.trusts.$code.tsx": { url: "/risk/trusts/RJ1", get: staffOnly },
+  "risk.models._index.tsx": { url: "/risk/models", get: staffOnly },
+  "risk.models.new.tsx": { url: "/risk/models/new", get: leadOnly, post: leadOnly },
+  "risk.models.$id.tsx": { url: "/risk/models/1", get: staffOnly, post: leadOnly },
 };
 
 const routesDir = path.resolve("app", "routes");
@@ -76,6 +92,7 @@ describe("what each kind of user gets", () => {
   let server: RunningServer;
   const clients = {} as Record<Who, Client>;
   let userId = "";
+  let roundId = "";
 
   beforeAll(async () => {
     server = await startServer();
@@ -89,6 +106,22 @@ describe("what each kind of user gets", () => {
     const db = new Database(server.databaseFile, { readonly: true });
     userId = (db.prepare("SELECT id FROM users WHERE email = 'inspector2@deepdive.test'").get() as { id: string }).id;
     db.close();
+    // A selection round the lead opens, draws and closes over HTTP (a closed round answers on every selection URL).
+    const lead = clients.programme_lead;
+    const opened = await lead.post("/selection/new", {
+      name: "Authorisation table",
+      periodStartDay: "1",
+      periodStartMonth: "4",
+      periodStartYear: "2027",
+      periodEndDay: "30",
+      periodEndMonth: "6",
+      periodEndYear: "2027",
+      capacity: "5",
+      minMonthsSinceInspection: "0",
+    });
+    roundId = /^\/selection\/([0-9a-f-]{36})/.exec(opened.headers.get("location") ?? "")?.[1] ?? "";
+    if (!roundId) throw new Error(`could not open a selection round: ${opened.status}`);
+    for (const intent of ["draw", "close"]) expect((await lead.post(`/selection/${roundId}`, { intent })).status).toBe(302);
   });
   afterAll(async () => {
     await server?.stop();
@@ -108,7 +141,7 @@ describe("what each kind of user gets", () => {
   };
 
   it.each(cases)("$method $url as $who → $answer", async ({ file, url, method, who, answer }) => {
-    const target = url.replace(":userId", userId);
+    const target = url.replace(":userId", userId).replace(":roundId", roundId);
     // Signing out ends the session it is sent with, so it gets a session of its own.
     const client =
       file === "sign-out.tsx" && who !== "anonymous" ? await signedIn(server.url, demoEmail[who]) : clients[who];
@@ -117,8 +150,11 @@ describe("what each kind of user gets", () => {
     const location = response.headers.get("location") ?? "";
     if (answer === "404") {
       expect(response.status).toBe(404);
-      const body = await response.text();
-      expect(body).not.toMatch(/risk|score|visit/i);
+      // The refusal itself says nothing about what was asked for (the navigation around it is the user's own).
+      const text = await response.text();
+      const main = TABLE[file]!.download ? text : (/<main[^>]*>([\s\S]*?)<\/main>/.exec(text)?.[1] ?? "");
+      expect(main).toContain(TABLE[file]!.download ? "Not found" : "Page not found");
+      expect(main).not.toMatch(/risk|score|visit|round|seed/i);
     } else if (answer === "sign-in") {
       expect(response.status).toBe(302);
       expect(location).toMatch(/^\/sign-in/);

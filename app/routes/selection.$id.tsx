@@ -1,0 +1,400 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
+import type { ReactNode } from "react";
+import { actorFor, notFound, requireRole } from "~/auth/guards.server";
+import {
+  closeRound,
+  drawRound,
+  OVERRIDE_REASON_MAX,
+  overridePick,
+  recordRoundViewed,
+  roundView,
+  RoundNotFound,
+  SelectionError,
+  trustsToAdd,
+} from "~/selection/rounds.server";
+import { formatCalendarDate, formatDateTime } from "~/ui/dates";
+import { ErrorSummary, NotificationBanner, Select } from "~/ui/form";
+import { TableHead } from "~/ui/table";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.round.name ?? "Round"} – Selection rounds – Deep Dive` }];
+
+const DONE_MESSAGES = {
+  opened: "Round opened. Its commitment is published below; the seed stays secret until the round closes",
+  drawn: "Round drawn",
+  removed: "Trust removed from the round",
+  added: "Trust added to the round",
+  closed: "Round closed. The seed is revealed below, so anyone can check the draw",
+} as const;
+
+const STATUS_TAGS = {
+  open: { text: "Open", className: "govuk-tag--blue" },
+  drawn: { text: "Drawn", className: "govuk-tag--yellow" },
+  closed: { text: "Closed", className: "govuk-tag--grey" },
+} as const;
+
+const KIND_LABELS = { mandatory: "Mandatory", drawn: "Drawn", validation: "Validation", added: "Added by hand" } as const;
+const CHANGE_LABELS = { removed: "Removed", added: "Added", restored: "Added back" } as const;
+
+/** Selection is confidential: programme leads only; everyone else gets 404 (docs/decisions/0008-selection.md). */
+export function loader(args: LoaderFunctionArgs) {
+  const lead = requireRole(args, ["programme_lead"]);
+  const id = args.params.id ?? "";
+  const round = roundView(id);
+  if (!round) throw notFound();
+  recordRoundViewed(id, "round", actorFor(lead, args.context));
+  const params = new URL(args.request.url).searchParams;
+  const done = params.get("done");
+  return {
+    round,
+    addable: round.status === "drawn" ? trustsToAdd(id) : [],
+    removeChoice: params.get("remove") ?? "",
+    // Passed down rather than imported by the component: a .server module's exports do not reach the browser.
+    reasonMax: OVERRIDE_REASON_MAX,
+    done: done && done in DONE_MESSAGES ? DONE_MESSAGES[done as keyof typeof DONE_MESSAGES] : null,
+  };
+}
+
+type Intent = "draw" | "remove" | "add" | "close";
+type Errors = Partial<Record<"round" | "removeTrustCode" | "removeReason" | "addTrustCode" | "addReason", string>>;
+type ActionData = { intent: Intent | null; errors: Errors; values?: { trustCode: string; reason: string } };
+
+export async function action(args: ActionFunctionArgs) {
+  const lead = requireRole(args, ["programme_lead"]);
+  const id = args.params.id ?? "";
+  const form = await args.request.formData();
+  const field = (name: string, max: number) => {
+    const value = form.get(name);
+    return typeof value === "string" ? value.slice(0, max) : "";
+  };
+  const actor = actorFor(lead, args.context);
+  const intent = field("intent", 20) as Intent;
+  const done = (what: keyof typeof DONE_MESSAGES) => redirect(`/selection/${encodeURIComponent(id)}?done=${what}`);
+  // The two override forms have fields of their own (addTrustCode, removeReason…), so every id on the page is unique.
+  const values = { trustCode: field(`${intent}TrustCode`, 20), reason: field(`${intent}Reason`, OVERRIDE_REASON_MAX + 1000) };
+  try {
+    switch (intent) {
+      case "draw":
+        drawRound(id, actor);
+        return done("drawn");
+      case "close":
+        closeRound(id, actor);
+        return done("closed");
+      case "remove":
+      case "add":
+        overridePick(id, { action: intent, ...values }, actor);
+        return done(intent === "add" ? "added" : "removed");
+      default:
+        if (!roundView(id)) throw notFound();
+        return data<ActionData>({ intent: null, errors: { round: "Choose what to do with the round" } }, { status: 400 });
+    }
+  } catch (error) {
+    if (error instanceof RoundNotFound) throw notFound();
+    if (error instanceof SelectionError) {
+      const e = error.fieldErrors;
+      const errors: Errors =
+        intent === "add" || intent === "remove"
+          ? { [`${intent}TrustCode`]: e.trustCode, [`${intent}Reason`]: e.reason, round: e.round }
+          : { round: e.round ?? error.message };
+      return data<ActionData>({ intent, errors, values }, { status: 400 });
+    }
+    throw error;
+  }
+}
+
+export default function RoundPage() {
+  const { round, addable, removeChoice, reasonMax, done } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const location = useLocation();
+  const errors = actionData?.errors;
+  const valuesFor = (intent: Intent) => (actionData?.intent === intent ? actionData.values : undefined);
+  const active = round.picks.filter((p) => !p.removed);
+  const tag = STATUS_TAGS[round.status];
+  return (
+    <>
+      <Link to="/selection" className="govuk-back-link">
+        Back to selection rounds
+      </Link>
+      {done && !errors ? (
+        <NotificationBanner>
+          <p className="govuk-notification-banner__heading">{done}</p>
+        </NotificationBanner>
+      ) : null}
+      <ErrorSummary errors={errors} />
+      <span className="govuk-caption-l">Selection round</span>
+      <h1 className="govuk-heading-l">{round.name}</h1>
+
+      <div className="govuk-grid-row">
+        <div className="govuk-grid-column-two-thirds">
+          <dl className="govuk-summary-list">
+            <Row label="Status">
+              <strong className={`govuk-tag ${tag.className}`}>{tag.text}</strong>
+            </Row>
+            <Row label="Period">
+              {formatCalendarDate(round.periodStart)} to {formatCalendarDate(round.periodEnd)}
+            </Row>
+            <Row label="Capacity">{`${round.capacity} trusts`}</Row>
+            <Row label="Minimum time since the last inspection">{`${round.minMonthsSinceInspection} months`}</Row>
+            <Row label="Validation share">
+              {`${Math.round(round.validationShare * 1000) / 10}% of the capacity, from bands 4 to 6`}
+            </Row>
+            <Row label="Opened">
+              {formatDateTime(round.createdAt)} by {round.createdBy}
+            </Row>
+            <Row label="Commitment (SHA-256 of the seed)">
+              <code className="govuk-!-text-break-word" id="commitment">
+                {round.commitment}
+              </code>
+            </Row>
+            <Row label="Seed">
+              {round.seed ? (
+                <code className="govuk-!-text-break-word" id="seed">
+                  {round.seed}
+                </code>
+              ) : (
+                "Secret until the round closes"
+              )}
+            </Row>
+            {round.drawnAt ? (
+              <Row label="Drawn">
+                {formatDateTime(round.drawnAt)}
+                {round.modelVersion ? `, with risk model ${round.modelVersion.name}` : ""}
+                {round.candidates !== null ? `, from ${round.candidates} trusts` : ""}
+              </Row>
+            ) : null}
+            {round.closedAt ? <Row label="Closed">{formatDateTime(round.closedAt)}</Row> : null}
+          </dl>
+        </div>
+      </div>
+
+      <div id="round" tabIndex={-1}>
+        {errors?.round ? (
+          <p className="govuk-error-message">
+            <span className="govuk-visually-hidden">Error:</span> {errors.round}
+          </p>
+        ) : null}
+      </div>
+
+      {round.status === "open" ? (
+        <>
+          <h2 className="govuk-heading-m">Draw the round</h2>
+          <p className="govuk-body">
+            The draw takes the current risk ranking, picks every mandatory trust (band 1), draws the rest at random weighted by risk score, and adds a
+            validation sample from bands 4 to 6. The result is fixed by the secret seed, so drawing cannot be repeated for a different result.
+          </p>
+          <Form method="post">
+            <input type="hidden" name="intent" value="draw" />
+            <button type="submit" className="govuk-button" data-module="govuk-button">
+              Draw
+            </button>
+          </Form>
+        </>
+      ) : (
+        <>
+          <h2 className="govuk-heading-m">Picks</h2>
+          {round.plan?.overCapacity ? (
+            <Warning>
+              There are {round.plan.mandatory} mandatory trusts, more than the capacity of {round.capacity}. All of them are picked and nothing was drawn at
+              random. Remove picks, with a reason, if the round cannot inspect them all.
+            </Warning>
+          ) : null}
+          <p className="govuk-body">
+            {`${active.length} ${active.length === 1 ? "trust" : "trusts"} in the round (capacity ${round.capacity}).`}
+          </p>
+          <div className="app-table-wrapper">
+            <table className="govuk-table govuk-table--small-text-until-tablet">
+              <caption className="govuk-table__caption govuk-table__caption--s govuk-visually-hidden">Picks, in the order drawn</caption>
+              <TableHead
+                headings={["Order", "Trust", "Band", "Score", "Kind", "Reason", ...(round.status === "drawn" ? [{ hidden: "Actions" }] : [])]}
+              />
+              <tbody className="govuk-table__body">
+                {round.picks.map((pick) => (
+                  <tr className="govuk-table__row" key={pick.trustCode}>
+                    <td className="govuk-table__cell govuk-table__cell--numeric">{pick.drawOrder ?? ""}</td>
+                    <th scope="row" className="govuk-table__header">
+                      <Link to={`/trusts/${pick.trustCode}`} className="govuk-link">
+                        {pick.trustName}
+                      </Link>
+                      {` (${pick.trustCode})`}
+                    </th>
+                    <td className="govuk-table__cell govuk-table__cell--numeric">{pick.band ?? ""}</td>
+                    <td className="govuk-table__cell govuk-table__cell--numeric">{pick.score === null ? "" : pick.score.toFixed(1)}</td>
+                    <td className="govuk-table__cell">
+                      {KIND_LABELS[pick.kind]}
+                      {pick.removed ? (
+                        <>
+                          {" "}
+                          <strong className="govuk-tag govuk-tag--red">Removed</strong>
+                        </>
+                      ) : null}
+                    </td>
+                    <td className="govuk-table__cell">{pick.reason}</td>
+                    {round.status === "drawn" ? (
+                      <td className="govuk-table__cell">
+                        {pick.removed ? null : (
+                          <Link className="govuk-link" to={`?remove=${encodeURIComponent(pick.trustCode)}#removeTrustCode`} preventScrollReset>
+                            Remove<span className="govuk-visually-hidden"> {pick.trustName}</span>
+                          </Link>
+                        )}
+                      </td>
+                    ) : null}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+
+          <h2 className="govuk-heading-m">Overrides</h2>
+          {round.overrides.length === 0 ? (
+            <p className="govuk-body">No trust has been removed or added by hand.</p>
+          ) : (
+            <div className="app-table-wrapper">
+              <table className="govuk-table govuk-table--small-text-until-tablet">
+                <caption className="govuk-table__caption govuk-table__caption--s govuk-visually-hidden">Overrides, oldest first</caption>
+                <TableHead headings={["When", "Change", "Trust", "Reason", "By"]} />
+                <tbody className="govuk-table__body">
+                  {round.overrides.map((o, i) => (
+                    <tr className="govuk-table__row" key={i}>
+                      <td className="govuk-table__cell">{formatDateTime(o.at)}</td>
+                      <td className="govuk-table__cell">{CHANGE_LABELS[o.change]}</td>
+                      <th scope="row" className="govuk-table__header">
+                        {`${o.trustName} (${o.trustCode})`}
+                      </th>
+                      <td className="govuk-table__cell">{o.reason}</td>
+                      <td className="govuk-table__cell">{o.by}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </>
+      )}
+
+      {round.status === "drawn" ? (
+        <div className="govuk-grid-row">
+          <div className="govuk-grid-column-two-thirds">
+            <h2 className="govuk-heading-m">Remove a trust</h2>
+            {/* Keyed by the address, so following a pick's "Remove" link selects that trust even after an error. */}
+            <Form method="post" noValidate key={`remove-${location.search}`}>
+              <input type="hidden" name="intent" value="remove" />
+              <Select
+                name="removeTrustCode"
+                label="Trust to remove"
+                options={[{ value: "", text: "Select a trust" }, ...active.map((p) => ({ value: p.trustCode, text: `${p.trustName} (${p.trustCode})` }))]}
+                defaultValue={valuesFor("remove")?.trustCode ?? removeChoice}
+                error={errors?.removeTrustCode}
+              />
+              <Textarea
+                name="removeReason"
+                label="Why remove it"
+                hint={`Required, ${reasonMax} characters or fewer. Kept with the round and in the audit trail.`}
+                defaultValue={valuesFor("remove")?.reason}
+                error={errors?.removeReason}
+              />
+              <button type="submit" className="govuk-button govuk-button--secondary" data-module="govuk-button">
+                Remove the trust
+              </button>
+            </Form>
+
+            <h2 className="govuk-heading-m">Add a trust</h2>
+            <Form method="post" noValidate>
+              <input type="hidden" name="intent" value="add" />
+              <Select
+                name="addTrustCode"
+                label="Trust to add"
+                hint="Open trusts not already in this round."
+                options={[{ value: "", text: "Select a trust" }, ...addable.map((t) => ({ value: t.odsCode, text: `${t.name} (${t.odsCode})` }))]}
+                defaultValue={valuesFor("add")?.trustCode ?? ""}
+                error={errors?.addTrustCode}
+              />
+              <Textarea
+                name="addReason"
+                label="Why add it"
+                hint={`Required, ${reasonMax} characters or fewer. Kept with the round and in the audit trail.`}
+                defaultValue={valuesFor("add")?.reason}
+                error={errors?.addReason}
+              />
+              <button type="submit" className="govuk-button govuk-button--secondary" data-module="govuk-button">
+                Add the trust
+              </button>
+            </Form>
+
+            <h2 className="govuk-heading-m">Close the round</h2>
+            <Warning>
+              Closing the round reveals its seed to everyone who can see the round, and its picks can no longer be changed. Its trusts can then be picked
+              by other rounds again.
+            </Warning>
+            <Form method="post">
+              <input type="hidden" name="intent" value="close" />
+              <button type="submit" className="govuk-button govuk-button--warning" data-module="govuk-button">
+                Close the round and reveal the seed
+              </button>
+            </Form>
+          </div>
+        </div>
+      ) : null}
+
+      {round.status === "closed" ? (
+        <>
+          <h2 className="govuk-heading-m">Check the draw</h2>
+          <p className="govuk-body">
+            The seed is revealed, so the draw can be re-run from the snapshot taken when it was drawn, and compared with the picks stored.
+          </p>
+          <p className="govuk-body">
+            <Link className="govuk-link" to={`/selection/${round.id}/verify`}>
+              Verify this round
+            </Link>
+          </p>
+        </>
+      ) : null}
+    </>
+  );
+}
+
+function Row({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="govuk-summary-list__row">
+      <dt className="govuk-summary-list__key">{label}</dt>
+      <dd className="govuk-summary-list__value">{children}</dd>
+    </div>
+  );
+}
+
+function Warning({ children }: { children: ReactNode }) {
+  return (
+    <div className="govuk-warning-text">
+      <span className="govuk-warning-text__icon" aria-hidden="true">
+        !
+      </span>
+      <strong className="govuk-warning-text__text">
+        <span className="govuk-visually-hidden">Warning</span>
+        {children}
+      </strong>
+    </div>
+  );
+}
+
+/** A GOV.UK textarea with its label, hint and error. */
+function Textarea({ name, label, hint, error, defaultValue }: { name: string; label: string; hint?: string; error?: string; defaultValue?: string }) {
+  const id = name;
+  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
+  return (
+    <div className={`govuk-form-group${error ? " govuk-form-group--error" : ""}`}>
+      <label className="govuk-label" htmlFor={id}>
+        {label}
+      </label>
+      {hint ? (
+        <div id={`${id}-hint`} className="govuk-hint">
+          {hint}
+        </div>
+      ) : null}
+      {error ? (
+        <p id={`${id}-error`} className="govuk-error-message">
+          <span className="govuk-visually-hidden">Error:</span> {error}
+        </p>
+      ) : null}
+      <textarea className={`govuk-textarea${error ? " govuk-textarea--error" : ""}`} id={id} name={name} rows={3} defaultValue={defaultValue} aria-describedby={describedBy} />
+    </div>
+  );
+}
