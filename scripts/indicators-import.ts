@@ -9,10 +9,7 @@
  * "line N: reason" on stderr, exit status 2, and nothing changes. Uses DATABASE_PATH (default
  * ./data/deep-dive.sqlite). The import is audited as cli:<operating-system user>.
  */
-import { readFileSync, statSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { getConfig } from "../app/config.server";
 import { closeDb, getDb } from "../app/db.server";
 import {
   decodeIndicatorBytes,
@@ -23,9 +20,9 @@ import {
   planIndicatorImport,
   type ImportSummary,
   type Progress,
-  type Refusal,
 } from "../app/risk/indicator-import.server";
 import { ensureBuiltInIndicators } from "../app/risk/indicators.server";
+import { cliActor, openImportFile, printRefusal, runImport, type ImportCli } from "./import-lib";
 
 const USAGE =
   "Usage: npm run indicators:import -- FILE [--dry-run]\n" +
@@ -35,19 +32,13 @@ const USAGE =
 const number = (n: number) => n.toLocaleString("en-GB");
 const plural = (n: number, one: string, many = `${one}s`) => `${number(n)} ${n === 1 ? one : many}`;
 
-function fail(message: string, status: number): never {
-  console.error(message);
-  closeDb();
-  process.exit(status);
-}
-
-function printRefusal(refusal: Refusal): never {
-  console.error("The file was refused: nothing was changed.");
-  for (const problem of refusal.errors) console.error(problem.line === null ? problem.reason : `line ${problem.line}: ${problem.reason}`);
-  if (refusal.totalErrors > refusal.errors.length) console.error(`... and ${plural(refusal.totalErrors - refusal.errors.length, "more problem")} (${number(refusal.totalErrors)} in all)`);
-  closeDb();
-  process.exit(2);
-}
+const CLI: ImportCli = {
+  usage: USAGE,
+  maxBytes: MAX_FILE_BYTES,
+  maxLabel: MAX_FILE_LABEL,
+  decode: decodeIndicatorBytes,
+  unlisted: (unlisted, total) => `... and ${plural(unlisted, "more problem")} (${number(total)} in all)`,
+};
 
 function reportProgress(progress: Progress) {
   const what = progress.phase === "checked" ? "rows checked" : "observations imported";
@@ -77,43 +68,19 @@ function describe(summary: ImportSummary, dryRun: boolean): string[] {
 }
 
 function main(argv: string[]) {
-  if (argv.includes("--help") || argv.includes("-h")) {
-    console.log(USAGE);
-    return;
-  }
-  const dryRun = argv.includes("--dry-run");
-  const unknown = argv.filter((a) => a.startsWith("-") && a !== "--dry-run");
-  const files = argv.filter((a) => !a.startsWith("-"));
-  if (unknown.length > 0) fail(`Unknown option ${unknown.join(", ")}\n${USAGE}`, 1);
-  if (files.length !== 1) fail(USAGE, 1);
-  const file = files[0]!;
-
-  let size: number;
-  try {
-    size = statSync(file).size;
-  } catch {
-    fail(`Cannot read ${file}: no such file`, 1);
-  }
-  if (size > MAX_FILE_BYTES) printRefusal({ errors: [{ line: null, reason: `The file must be smaller than ${MAX_FILE_LABEL}` }], totalErrors: 1 });
-  const decoded = decodeIndicatorBytes(readFileSync(file));
-  if (isRefusal(decoded)) printRefusal(decoded);
-
-  console.log(`Database: ${getConfig().DATABASE_PATH}`);
-  console.log(`File: ${file}`);
+  const input = openImportFile(argv, CLI);
+  if (!input) return;
+  const { file, dryRun, text } = input;
   // Like start-up: migrated, and the built-in indicators present (a database the server has never opened).
   ensureBuiltInIndicators(getDb());
   const started = Date.now();
-  const actor = { userId: null, label: `cli:${os.userInfo().username}`, clientAddress: null };
+  const actor = cliActor();
   const options = { onProgress: reportProgress };
-  const result = dryRun ? planIndicatorImport(decoded.text, path.basename(file), options) : importIndicatorFile(decoded.text, path.basename(file), actor, options);
-  if (isRefusal(result)) printRefusal(result);
+  const result = dryRun ? planIndicatorImport(text, path.basename(file), options) : importIndicatorFile(text, path.basename(file), actor, options);
+  if (isRefusal(result)) printRefusal(result, CLI);
   for (const line of describe(result, dryRun)) console.log(line);
   console.log(`${dryRun ? "Dry run: nothing was changed." : "Imported."} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   closeDb();
 }
 
-try {
-  main(process.argv.slice(2));
-} catch (error) {
-  fail(`The import failed: ${error instanceof Error ? error.message : String(error)}`, 1);
-}
+runImport(() => main(process.argv.slice(2)));

@@ -7,10 +7,7 @@
  * problem as "line N: reason", exit status 2, and nothing changes. Uses DATABASE_PATH (default
  * ./data/deep-dive.sqlite). The import is audited as cli:<operating-system user>.
  */
-import { readFileSync, statSync } from "node:fs";
-import os from "node:os";
 import { closeDb, getDb } from "../app/db.server";
-import { getConfig } from "../app/config.server";
 import {
   applyOdsImport,
   decodeOdsBytes,
@@ -18,26 +15,21 @@ import {
   MAX_FILE_BYTES,
   MAX_FILE_LABEL,
   planOdsImport,
-  type Refusal,
 } from "../app/trusts/ods-import.server";
 import { displayName, ENGLISH_REGIONS } from "../app/trusts/ods";
 import { ODS_FIELD_LABELS, type FieldChange, type RegisterDiff } from "../app/trusts/register-diff";
 import { formatCalendarDate } from "../app/ui/dates";
+import { cliActor, openImportFile, printRefusal, runImport, type ImportCli } from "./import-lib";
 
 const USAGE = "Usage: npm run trusts:import -- FILE [--dry-run]\n  FILE  the ODS etr.csv file (unzipped from etr.zip), as published: no header row, 27 columns";
 
-function fail(message: string, status: number): never {
-  console.error(message);
-  process.exit(status);
-}
-
-function printRefusal(refusal: Refusal): never {
-  console.error("The file was refused: nothing was changed.");
-  for (const problem of refusal.errors) console.error(problem.line === null ? problem.reason : `line ${problem.line}: ${problem.reason}`);
-  if (refusal.totalErrors > refusal.errors.length) console.error(`... and ${refusal.totalErrors - refusal.errors.length} more problems`);
-  closeDb();
-  process.exit(2);
-}
+const CLI: ImportCli = {
+  usage: USAGE,
+  maxBytes: MAX_FILE_BYTES,
+  maxLabel: MAX_FILE_LABEL,
+  decode: decodeOdsBytes,
+  unlisted: (unlisted) => `... and ${unlisted} more problems`,
+};
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 function value(change: FieldChange, v: string | null): string {
@@ -80,41 +72,16 @@ function describeDiff(diff: RegisterDiff, rows: number, dryRun: boolean): string
 }
 
 function main(argv: string[]) {
-  if (argv.includes("--help") || argv.includes("-h")) {
-    console.log(USAGE);
-    return;
-  }
-  const dryRun = argv.includes("--dry-run");
-  const unknown = argv.filter((a) => a.startsWith("-") && a !== "--dry-run");
-  const files = argv.filter((a) => !a.startsWith("-"));
-  if (unknown.length > 0) fail(`Unknown option ${unknown.join(", ")}\n${USAGE}`, 1);
-  if (files.length !== 1) fail(USAGE, 1);
-  const file = files[0]!;
-
-  let size: number;
-  try {
-    size = statSync(file).size;
-  } catch {
-    fail(`Cannot read ${file}: no such file`, 1);
-  }
-  if (size > MAX_FILE_BYTES) printRefusal({ errors: [{ line: null, reason: `The file must be smaller than ${MAX_FILE_LABEL}` }], totalErrors: 1 });
-  const decoded = decodeOdsBytes(readFileSync(file));
-  if (isRefusal(decoded)) printRefusal(decoded);
-
-  console.log(`Database: ${getConfig().DATABASE_PATH}`);
-  console.log(`File: ${file}`);
+  const input = openImportFile(argv, CLI);
+  if (!input) return;
+  const { dryRun, text } = input;
   getDb();
-  const actor = { userId: null, label: `cli:${os.userInfo().username}`, clientAddress: null };
-  const result = dryRun ? planOdsImport(decoded.text) : applyOdsImport(decoded.text, actor);
-  if (isRefusal(result)) printRefusal(result);
+  const actor = cliActor();
+  const result = dryRun ? planOdsImport(text) : applyOdsImport(text, actor);
+  if (isRefusal(result)) printRefusal(result, CLI);
   for (const line of describeDiff(result.diff, result.rows, dryRun)) console.log(line);
   console.log(dryRun ? "Dry run: nothing was changed." : "Imported.");
   closeDb();
 }
 
-try {
-  main(process.argv.slice(2));
-} catch (error) {
-  closeDb();
-  fail(`The import failed: ${error instanceof Error ? error.message : String(error)}`, 1);
-}
+runImport(() => main(process.argv.slice(2)));

@@ -22,12 +22,12 @@
  * which neither format needs.
  */
 import { createHash, randomUUID } from "node:crypto";
-import { MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
 import { parse } from "csv-parse/sync";
 import { desc, eq } from "drizzle-orm";
 import { indicatorImports, trusts } from "../../db/schema";
 import { recordAudit, type Actor } from "../audit/audit.server";
 import { getDb, writeTransaction, type Db } from "../db.server";
+import { csvProblem, decodeCsvBytes, isRefusal, readCsvUpload, refuse, type CsvFileRules, type FileProblem, type Refusal, type UploadResult } from "../files/csv-file.server";
 import {
   dsptPeriodInName,
   dsptYearEnd,
@@ -56,28 +56,8 @@ const MAX_AUDITED_CODES = 300;
 
 export type IndicatorFileFormat = "long" | "dspt";
 
-export interface FileProblem {
-  /** The line of the file (1 is the first), or null for a problem with the whole file. */
-  line: number | null;
-  reason: string;
-}
-
-export interface Refusal {
-  errors: FileProblem[];
-  /** How many problems there are in all (errors lists the first MAX_LISTED_ERRORS). */
-  totalErrors: number;
-}
-
-export function isRefusal<T extends object>(result: T | Refusal): result is Refusal {
-  return "errors" in result;
-}
-
-const refuse = (reason: string, line: number | null = null): Refusal => ({ errors: [{ line, reason }], totalErrors: 1 });
-
-/** "Line 3: …", or the reason alone for a problem with the whole file. */
-export function describeProblem(problem: FileProblem): string {
-  return problem.line === null ? problem.reason : `Line ${problem.line}: ${problem.reason}`;
-}
+// A refused file lists at most MAX_LISTED_ERRORS problems, and says how many there are in all.
+export { describeProblem, isRefusal, type FileProblem, type Refusal } from "../files/csv-file.server";
 
 export interface Observation {
   trustCode: string;
@@ -153,37 +133,15 @@ export interface ImportResult extends ImportSummary {
 
 // ── Reading the text ────────────────────────────────────────────────────────────────────────────────────
 
-/**
- * An uploaded or local file's bytes as text: UTF-8 (with or without a byte order mark), or Windows-1252 if it
- * is not valid UTF-8 (as Excel saves CSV). Refuses files that are too big, empty, zipped or binary.
- */
-export function decodeIndicatorBytes(bytes: Uint8Array): { text: string } | Refusal {
-  if (bytes.byteLength > MAX_FILE_BYTES) return refuse(`The file must be smaller than ${MAX_FILE_LABEL}`);
-  if (bytes.byteLength === 0) return refuse("The file is empty");
-  if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) {
-    return refuse("The file is a zip archive (or an Excel workbook): save it as CSV and select the CSV file");
-  }
-  if (bytes.includes(0)) return refuse("The file is not a CSV file (it contains binary data)");
-  try {
-    return { text: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
-  } catch {
-    return { text: new TextDecoder("windows-1252").decode(bytes) };
-  }
-}
+const CSV_RULES: CsvFileRules = {
+  maxBytes: MAX_FILE_BYTES,
+  maxLabel: MAX_FILE_LABEL,
+  zipReason: "The file is a zip archive (or an Excel workbook): save it as CSV and select the CSV file",
+};
 
-function csvProblem(error: unknown): string {
-  switch ((error as { code?: string } | null)?.code) {
-    case "CSV_QUOTE_NOT_CLOSED":
-      return "a quoted field is not closed (a field must not run over more than one line)";
-    case "CSV_INVALID_CLOSING_QUOTE":
-    case "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE":
-      return "a closing quote is followed by something other than a comma";
-    case "INVALID_OPENING_QUOTE":
-    case "CSV_INVALID_OPENING_QUOTE":
-      return "a quote appears inside a field that is not quoted";
-    default:
-      return "the line is not valid CSV";
-  }
+/** A file's bytes as text (see decodeCsvBytes): an Excel workbook is refused like a zip archive. */
+export function decodeIndicatorBytes(bytes: Uint8Array): { text: string } | Refusal {
+  return decodeCsvBytes(bytes, CSV_RULES);
 }
 
 /** One line's fields: split on commas when it has no quotes (exact), csv-parse when it has. */
@@ -741,33 +699,10 @@ export function recentIndicatorImports(limit = 10, db: Db = getDb()): ImportReco
 
 // ── The upload form ─────────────────────────────────────────────────────────────────────────────────────
 
-export type ImportIntent = "check" | "import";
-
-export type UploadResult = { intent: ImportIntent; text: string; filename: string } | { intent: ImportIntent; refusal: Refusal };
-
 /**
  * Reads the import form (multipart): only the fields `intent` and `file`, the file at most MAX_FILE_BYTES.
  * Anything other than intent=import is a check (dry run).
  */
-export async function readIndicatorUpload(request: Request): Promise<UploadResult> {
-  const length = Number(request.headers.get("Content-Length") ?? 0);
-  if (length > MAX_FILE_BYTES + 100_000) return { intent: "check", refusal: refuse(`The selected file must be smaller than ${MAX_FILE_LABEL}`) };
-  let form: FormData;
-  try {
-    form = await unstable_parseMultipartFormData(
-      request,
-      unstable_createMemoryUploadHandler({ maxPartSize: MAX_FILE_BYTES, filter: ({ name }) => name === "file" || name === "intent" }),
-    );
-  } catch (error) {
-    if (error instanceof MaxPartSizeExceededError) return { intent: "check", refusal: refuse(`The selected file must be smaller than ${MAX_FILE_LABEL}`) };
-    return { intent: "check", refusal: refuse("Select a CSV file of indicator values") };
-  }
-  const intent: ImportIntent = form.get("intent") === "import" ? "import" : "check";
-  const file = form.get("file");
-  if (!(file instanceof File) || (file.size === 0 && !file.name)) return { intent, refusal: refuse("Select a CSV file of indicator values") };
-  const decoded = decodeIndicatorBytes(new Uint8Array(await file.arrayBuffer()));
-  if (isRefusal(decoded)) {
-    return { intent, refusal: { ...decoded, errors: decoded.errors.map((e) => ({ ...e, reason: e.reason.replace(/^The file/, "The selected file") })) } };
-  }
-  return { intent, text: decoded.text, filename: file.name || "upload.csv" };
+export function readIndicatorUpload(request: Request): Promise<UploadResult> {
+  return readCsvUpload(request, { ...CSV_RULES, missingReason: "Select a CSV file of indicator values", fallbackName: "upload.csv" });
 }

@@ -11,17 +11,8 @@ import { getDb, writeTransaction, type Db, type Tx } from "../db.server";
 import { BUILT_IN_CODES, BUILT_IN_INDICATORS } from "./indicator-catalogue";
 import { canonicalCategory, parseDecimal } from "./indicator-csv";
 
-export interface IndicatorRecord {
-  code: string;
-  label: string;
-  description: string;
-  valueType: IndicatorValueType;
-  /** Best first (category indicators only). */
-  categories: string[] | null;
-  minValue: number | null;
-  maxValue: number | null;
-  unit: string | null;
-  higherIsWorse: boolean;
+/** A stored indicator: its definition, and where it comes from. */
+export interface IndicatorRecord extends IndicatorInput {
   origin: "imported" | "computed";
   isBuiltIn: boolean;
 }
@@ -135,11 +126,13 @@ export interface IndicatorFormInput {
   higherIsWorse?: unknown;
 }
 
+/** An indicator's definition, checked (what an admin adds, and what every stored indicator has). */
 export interface IndicatorInput {
   code: string;
   label: string;
   description: string;
   valueType: IndicatorValueType;
+  /** Best first (category indicators only). */
   categories: string[] | null;
   minValue: number | null;
   maxValue: number | null;

@@ -9,7 +9,7 @@ import {
   observationCounts,
   type IndicatorFieldErrors,
 } from "~/risk/indicators.server";
-import { ErrorSummary, NotificationBanner, Radios, TextInput } from "~/ui/form";
+import { ErrorSummary, NotificationBanner, Radios, Textarea, TextInput } from "~/ui/form";
 import { TableHead } from "~/ui/table";
 
 export const meta: MetaFunction = () => [{ title: "Indicators – Deep Dive" }];
@@ -61,35 +61,6 @@ export async function action(args: ActionFunctionArgs) {
     if (error instanceof IndicatorError) return data<ActionData>({ errors: inPageOrder(error.fieldErrors), values }, { status: 400 });
     throw error;
   }
-}
-
-function Textarea({ name, label, hint, error, defaultValue, rows = 3 }: { name: string; label: string; hint?: string; error?: string; defaultValue?: string; rows?: number }) {
-  const describedBy = [hint ? `${name}-hint` : null, error ? `${name}-error` : null].filter(Boolean).join(" ") || undefined;
-  return (
-    <div className={`govuk-form-group${error ? " govuk-form-group--error" : ""}`}>
-      <label className="govuk-label" htmlFor={name}>
-        {label}
-      </label>
-      {hint ? (
-        <div id={`${name}-hint`} className="govuk-hint">
-          {hint}
-        </div>
-      ) : null}
-      {error ? (
-        <p id={`${name}-error`} className="govuk-error-message">
-          <span className="govuk-visually-hidden">Error:</span> {error}
-        </p>
-      ) : null}
-      <textarea
-        className={`govuk-textarea${error ? " govuk-textarea--error" : ""}`}
-        id={name}
-        name={name}
-        rows={rows}
-        defaultValue={defaultValue}
-        aria-describedby={describedBy}
-      />
-    </div>
-  );
 }
 
 export default function Indicators() {

@@ -1,5 +1,5 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useActionData, useLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { actorFor, requireRole } from "~/auth/guards.server";
 import {
@@ -16,8 +16,10 @@ import {
 import { displayName, ENGLISH_REGIONS } from "~/trusts/ods";
 import { ODS_FIELD_LABELS, type FieldChange, type RegisterDiff } from "~/trusts/register-diff";
 import { formatCalendarDate, formatDateTime } from "~/ui/dates";
-import { ErrorSummary, NotificationBanner } from "~/ui/form";
+import { FileUploadForm, RefusedFileSummary, refusedFileError } from "~/ui/file-upload";
+import { NotificationBanner } from "~/ui/form";
 import { TableHead } from "~/ui/table";
+import { SummaryRow } from "~/ui/summary-list";
 
 export const meta: MetaFunction = () => [{ title: "Import the trust register – Deep Dive" }];
 
@@ -64,15 +66,6 @@ function fieldValue(field: FieldChange["field"], value: string | null): string {
   if (field === "openedOn" || field === "closedOn") return formatCalendarDate(value);
   if (field === "regionCode") return `${ENGLISH_REGIONS[value] ?? value} (${value})`;
   return value;
-}
-
-function SummaryRow({ label, value }: { label: string; value: ReactNode }) {
-  return (
-    <div className="govuk-summary-list__row">
-      <dt className="govuk-summary-list__key">{label}</dt>
-      <dd className="govuk-summary-list__value">{value}</dd>
-    </div>
-  );
 }
 
 function DiffView({ diff, rows, done }: { diff: RegisterDiff; rows: number; done: boolean }) {
@@ -174,27 +167,16 @@ function DiffView({ diff, rows, done }: { diff: RegisterDiff; rows: number; done
 export default function ImportRegister() {
   const { lastImport, maxFileLabel } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const navigation = useNavigation();
-  const busy = navigation.state === "submitting";
   const refused = result?.outcome === "refused" ? result : null;
-  const fieldError = refused
-    ? refused.totalErrors === 1 && refused.problems[0]
-      ? refused.problems[0]
-      : `The selected file has ${plural(refused.totalErrors, "problem")}: correct the file and select it again`
-    : undefined;
 
   return (
     <div className="govuk-grid-row">
       <div className="govuk-grid-column-full">
         {refused ? (
-          <ErrorSummary
+          <RefusedFileSummary
+            refused={refused}
+            plural={plural}
             description="The file was not imported and nothing was changed. Correct the file and select it again."
-            items={[
-              ...refused.problems.map((text) => ({ field: "file", text })),
-              ...(refused.totalErrors > refused.problems.length
-                ? [{ field: "file", text: `and ${plural(refused.totalErrors - refused.problems.length, "more problem")}` }]
-                : []),
-            ]}
           />
         ) : null}
         {result?.outcome === "imported" ? (
@@ -236,37 +218,12 @@ export default function ImportRegister() {
           </>
         ) : null}
 
-        <Form method="post" encType="multipart/form-data" noValidate key={result && result.outcome !== "refused" ? result.plan.sha256 : "form"}>
-          <div className={`govuk-form-group${fieldError ? " govuk-form-group--error" : ""}`}>
-            <label className="govuk-label govuk-label--m" htmlFor="file">
-              Upload the ODS etr.csv file
-            </label>
-            <div id="file-hint" className="govuk-hint">
-              A CSV file smaller than {maxFileLabel}. Check the file first to see what an import would change.
-            </div>
-            {fieldError ? (
-              <p id="file-error" className="govuk-error-message">
-                <span className="govuk-visually-hidden">Error:</span> {fieldError}
-              </p>
-            ) : null}
-            <input
-              className={`govuk-file-upload${fieldError ? " govuk-file-upload--error" : ""}`}
-              id="file"
-              name="file"
-              type="file"
-              accept=".csv,text/csv"
-              aria-describedby={fieldError ? "file-hint file-error" : "file-hint"}
-            />
-          </div>
-          <div className="govuk-button-group">
-            <button type="submit" name="intent" value="check" className="govuk-button govuk-button--secondary" data-module="govuk-button" disabled={busy}>
-              Check the file
-            </button>
-            <button type="submit" name="intent" value="import" className="govuk-button" data-module="govuk-button" disabled={busy}>
-              Import
-            </button>
-          </div>
-        </Form>
+        <FileUploadForm
+          key={result && result.outcome !== "refused" ? result.plan.sha256 : "form"}
+          label="Upload the ODS etr.csv file"
+          hint={`A CSV file smaller than ${maxFileLabel}. Check the file first to see what an import would change.`}
+          error={refused ? refusedFileError(refused, plural) : undefined}
+        />
       </div>
     </div>
   );

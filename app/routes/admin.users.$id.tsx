@@ -1,6 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import type { ReactNode } from "react";
 import { lastEventAt } from "~/audit/audit-query.server";
 import { actorFor, notFound, requireRole } from "~/auth/guards.server";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "~/auth/password-policy";
@@ -18,6 +17,7 @@ import {
 } from "~/auth/users.server";
 import { formatDateTime } from "~/ui/dates";
 import { ErrorSummary, NotificationBanner, Radios, Select, TextInput } from "~/ui/form";
+import { SummaryRow } from "~/ui/summary-list";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.user.name ?? "User"} – Users – Deep Dive` }];
 
@@ -259,11 +259,3 @@ export default function UserPage() {
   );
 }
 
-function SummaryRow({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="govuk-summary-list__row">
-      <dt className="govuk-summary-list__key">{label}</dt>
-      <dd className="govuk-summary-list__value">{children}</dd>
-    </div>
-  );
-}

@@ -1,6 +1,5 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { useActionData, useLoaderData } from "@remix-run/react";
 import { actorFor, requireRole } from "~/auth/guards.server";
 import {
   describeProblem,
@@ -17,8 +16,10 @@ import {
 } from "~/risk/indicator-import.server";
 import { describeValues, listIndicators } from "~/risk/indicators.server";
 import { formatCalendarDate, formatDateTime } from "~/ui/dates";
-import { ErrorSummary, NotificationBanner } from "~/ui/form";
+import { FileUploadForm, RefusedFileSummary, refusedFileError } from "~/ui/file-upload";
+import { NotificationBanner } from "~/ui/form";
 import { TableHead } from "~/ui/table";
+import { SummaryRow } from "~/ui/summary-list";
 
 export const meta: MetaFunction = () => [{ title: "Import indicator values – Deep Dive" }];
 
@@ -90,15 +91,6 @@ function Head({ headings, numeric }: { headings: string[]; numeric: string[] }) 
   );
 }
 
-function SummaryRow({ label, value }: { label: string; value: ReactNode }) {
-  return (
-    <div className="govuk-summary-list__row">
-      <dt className="govuk-summary-list__key">{label}</dt>
-      <dd className="govuk-summary-list__value">{value}</dd>
-    </div>
-  );
-}
-
 function SummaryView({ summary, done }: { summary: ImportSummary; done: boolean }) {
   return (
     <>
@@ -165,27 +157,17 @@ function SummaryView({ summary, done }: { summary: ImportSummary; done: boolean 
 export default function ImportIndicators() {
   const { recent, maxFileLabel, maxListed, longHeader, indicators } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const navigation = useNavigation();
-  const busy = navigation.state === "submitting";
   const refused = result?.outcome === "refused" ? result : null;
-  const fieldError = refused
-    ? refused.totalErrors === 1 && refused.problems[0]
-      ? refused.problems[0]
-      : `The selected file has ${plural(refused.totalErrors, "problem")}: correct the file and select it again`
-    : undefined;
 
   return (
     <div className="govuk-grid-row">
       <div className="govuk-grid-column-full">
         {refused ? (
-          <ErrorSummary
+          <RefusedFileSummary
+            refused={refused}
+            plural={plural}
             description={`${refused.filename ? `${refused.filename} was` : "The file was"} not imported and nothing was changed. Correct the file and select it again.`}
-            items={[
-              ...refused.problems.map((text) => ({ field: "file", text })),
-              ...(refused.totalErrors > refused.problems.length
-                ? [{ field: "file", text: `and ${plural(refused.totalErrors - refused.problems.length, "more problem")} (only the first ${maxListed} are listed)` }]
-                : []),
-            ]}
+            unlistedNote={` (only the first ${maxListed} are listed)`}
           />
         ) : null}
         {result?.outcome === "imported" ? (
@@ -259,37 +241,12 @@ export default function ImportIndicators() {
           </>
         ) : null}
 
-        <Form method="post" encType="multipart/form-data" noValidate key={result && result.outcome !== "refused" ? result.summary.sha256 : "form"}>
-          <div className={`govuk-form-group${fieldError ? " govuk-form-group--error" : ""}`}>
-            <label className="govuk-label govuk-label--m" htmlFor="file">
-              Upload a CSV file of indicator values
-            </label>
-            <div id="file-hint" className="govuk-hint">
-              A CSV file smaller than {maxFileLabel}. Check the file first to see what an import would add.
-            </div>
-            {fieldError ? (
-              <p id="file-error" className="govuk-error-message">
-                <span className="govuk-visually-hidden">Error:</span> {fieldError}
-              </p>
-            ) : null}
-            <input
-              className={`govuk-file-upload${fieldError ? " govuk-file-upload--error" : ""}`}
-              id="file"
-              name="file"
-              type="file"
-              accept=".csv,text/csv"
-              aria-describedby={fieldError ? "file-hint file-error" : "file-hint"}
-            />
-          </div>
-          <div className="govuk-button-group">
-            <button type="submit" name="intent" value="check" className="govuk-button govuk-button--secondary" data-module="govuk-button" disabled={busy}>
-              Check the file
-            </button>
-            <button type="submit" name="intent" value="import" className="govuk-button" data-module="govuk-button" disabled={busy}>
-              Import
-            </button>
-          </div>
-        </Form>
+        <FileUploadForm
+          key={result && result.outcome !== "refused" ? result.summary.sha256 : "form"}
+          label="Upload a CSV file of indicator values"
+          hint={`A CSV file smaller than ${maxFileLabel}. Check the file first to see what an import would add.`}
+          error={refused ? refusedFileError(refused, plural) : undefined}
+        />
 
         <div className="app-table-wrapper">
           <table className="govuk-table govuk-table--small-text-until-tablet">

@@ -1,6 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import type { ReactNode } from "react";
 import { actorFor, notFound, requireRole, requireStaff } from "~/auth/guards.server";
 import { categoryText, IMPACT_TYPES, type Normalisation } from "~/risk/model";
 import { getModelVersion, makeCurrent } from "~/risk/models.server";
@@ -10,6 +9,7 @@ import { formatDateTime } from "~/ui/dates";
 import { ErrorSummary, NotificationBanner } from "~/ui/form";
 import { NumericTableHead } from "~/ui/charts";
 import { TableHead } from "~/ui/table";
+import { SummaryRow } from "~/ui/summary-list";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.version.name} – Risk model versions – Deep Dive` : "Page not found – Deep Dive" },
@@ -87,15 +87,6 @@ export async function action(args: ActionFunctionArgs) {
   return redirect(`/risk/models/${version.id}?done=current`);
 }
 
-function Row({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="govuk-summary-list__row">
-      <dt className="govuk-summary-list__key">{label}</dt>
-      <dd className="govuk-summary-list__value">{children}</dd>
-    </div>
-  );
-}
-
 export default function RiskModelVersion() {
   const d = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
@@ -123,14 +114,14 @@ export default function RiskModelVersion() {
       <span className="govuk-caption-l">Risk model version {version.id}</span>
       <h1 className="govuk-heading-l">{version.name}</h1>
       <dl className="govuk-summary-list">
-        <Row label="Status">
+        <SummaryRow label="Status">
           {version.isCurrent ? <strong className="govuk-tag govuk-tag--green">Current</strong> : <strong className="govuk-tag govuk-tag--grey">Not current</strong>}
-        </Row>
-        <Row label="Description">{version.description || "None"}</Row>
-        <Row label="Created">
+        </SummaryRow>
+        <SummaryRow label="Description">{version.description || "None"}</SummaryRow>
+        <SummaryRow label="Created">
           {formatDateTime(version.createdAt)} by {version.createdBy}
-        </Row>
-        {version.madeCurrentAt ? <Row label="Last made current">{formatDateTime(version.madeCurrentAt)}</Row> : null}
+        </SummaryRow>
+        {version.madeCurrentAt ? <SummaryRow label="Last made current">{formatDateTime(version.madeCurrentAt)}</SummaryRow> : null}
       </dl>
       {d.canMakeCurrent ? (
         <Form method="post">
@@ -168,11 +159,11 @@ export default function RiskModelVersion() {
 
       <h2 className="govuk-heading-m">Missing and stale data</h2>
       <dl className="govuk-summary-list">
-        <Row label="No data counts as">{num(d.missingBadness)} badness, unless an indicator says otherwise</Row>
-        <Row label="Stale after">{d.staleAfterDays} days, unless an indicator says otherwise</Row>
-        <Row label="Stale data">
+        <SummaryRow label="No data counts as">{num(d.missingBadness)} badness, unless an indicator says otherwise</SummaryRow>
+        <SummaryRow label="Stale after">{d.staleAfterDays} days, unless an indicator says otherwise</SummaryRow>
+        <SummaryRow label="Stale data">
           moves {Math.round(d.staleBlend * 100)}% of the way from its own badness toward &quot;no data&quot; (never lower)
-        </Row>
+        </SummaryRow>
       </dl>
 
       <h2 className="govuk-heading-m">Impact</h2>

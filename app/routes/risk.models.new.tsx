@@ -20,7 +20,7 @@ import {
 import { currentModel, indicatorInfo } from "~/risk/ranking.server";
 import { BROAD_TYPE_LABELS } from "~/trusts/register.server";
 import { BandTag, NumericTableHead } from "~/ui/charts";
-import { ErrorSummary, TextInput } from "~/ui/form";
+import { ErrorSummary, Field, Textarea, TextInput } from "~/ui/form";
 import { TableHead } from "~/ui/table";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? "New risk model version – Deep Dive" : "Page not found – Deep Dive" }];
@@ -148,34 +148,29 @@ function NumberInput({
   hiddenLabel?: boolean;
   width?: "2" | "3" | "4" | "5";
 }) {
-  const describedBy = [hint ? `${name}-hint` : null, error ? `${name}-error` : null].filter(Boolean).join(" ") || undefined;
   return (
-    <div className={`govuk-form-group${error ? " govuk-form-group--error" : ""}${hiddenLabel ? " govuk-!-margin-bottom-0" : ""}`}>
-      <label className={`govuk-label${hiddenLabel ? " govuk-visually-hidden" : ""}`} htmlFor={name}>
-        {label}
-      </label>
-      {hint ? (
-        <div id={`${name}-hint`} className="govuk-hint">
-          {hint}
-        </div>
-      ) : null}
-      {error ? (
-        <p id={`${name}-error`} className="govuk-error-message">
-          <span className="govuk-visually-hidden">Error:</span> {error}
-        </p>
-      ) : null}
-      <input
-        className={`govuk-input govuk-input--width-${width}${error ? " govuk-input--error" : ""}`}
-        id={name}
-        name={name}
-        type="text"
-        inputMode="decimal"
-        spellCheck={false}
-        autoComplete="off"
-        defaultValue={defaultValue}
-        aria-describedby={describedBy}
-      />
-    </div>
+    <Field
+      name={name}
+      label={label}
+      hint={hint}
+      error={error}
+      labelClassName={hiddenLabel ? "govuk-visually-hidden" : undefined}
+      groupClassName={hiddenLabel ? "govuk-!-margin-bottom-0" : undefined}
+    >
+      {(describedBy) => (
+        <input
+          className={`govuk-input govuk-input--width-${width}${error ? " govuk-input--error" : ""}`}
+          id={name}
+          name={name}
+          type="text"
+          inputMode="decimal"
+          spellCheck={false}
+          autoComplete="off"
+          defaultValue={defaultValue}
+          aria-describedby={describedBy}
+        />
+      )}
+    </Field>
   );
 }
 
@@ -302,27 +297,7 @@ export default function NewRiskModel() {
         <div className="govuk-grid-row">
           <div className="govuk-grid-column-two-thirds">
             <TextInput name="name" label="Name" hint={`For example "Baseline 2027". Up to ${nameMax} characters.`} defaultValue={v("name")} error={errors.name} />
-            <div className={`govuk-form-group${errors.description ? " govuk-form-group--error" : ""}`}>
-              <label className="govuk-label" htmlFor="description">
-                Description (optional)
-              </label>
-              <div id="description-hint" className="govuk-hint">
-                What changed and why
-              </div>
-              {errors.description ? (
-                <p id="description-error" className="govuk-error-message">
-                  <span className="govuk-visually-hidden">Error:</span> {errors.description}
-                </p>
-              ) : null}
-              <textarea
-                className={`govuk-textarea${errors.description ? " govuk-textarea--error" : ""}`}
-                id="description"
-                name="description"
-                rows={3}
-                defaultValue={v("description")}
-                aria-describedby={`description-hint${errors.description ? " description-error" : ""}`}
-              />
-            </div>
+            <Textarea name="description" label="Description (optional)" hint="What changed and why" defaultValue={v("description")} error={errors.description} />
           </div>
         </div>
 

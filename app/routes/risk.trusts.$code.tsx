@@ -1,6 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import type { ReactNode } from "react";
 import { recordAudit } from "~/audit/audit.server";
 import { actorFor, notFound, requireStaff } from "~/auth/guards.server";
 import { writeTransaction } from "~/db.server";
@@ -10,6 +9,7 @@ import { BROAD_TYPE_LABELS, getTrust, todayInLondon } from "~/trusts/register.se
 import { BandTag, BarChart, LineChart, NumericTableHead } from "~/ui/charts";
 import { formatCalendarDate } from "~/ui/dates";
 import { TableHead } from "~/ui/table";
+import { SummaryRow } from "~/ui/summary-list";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.trust.name}: risk – Deep Dive` : "Page not found – Deep Dive" },
@@ -115,15 +115,6 @@ export function loader(args: LoaderFunctionArgs) {
   };
 }
 
-function Row({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="govuk-summary-list__row">
-      <dt className="govuk-summary-list__key">{label}</dt>
-      <dd className="govuk-summary-list__value">{children}</dd>
-    </div>
-  );
-}
-
 const STATUS_TEXT = { current: "Current", stale: "Stale", missing: "No data" } as const;
 
 export default function TrustRisk() {
@@ -156,29 +147,29 @@ export default function TrustRisk() {
       ) : (
         <>
           <dl className="govuk-summary-list" id="risk-summary">
-            <Row label="Score">
+            <SummaryRow label="Score">
               <span id="risk-score">{risk.score.toFixed(1)}</span> out of 100
-            </Row>
-            <Row label="Priority band">
+            </SummaryRow>
+            <SummaryRow label="Priority band">
               <BandTag band={risk.band} />
-            </Row>
-            <Row label="Rank">
+            </SummaryRow>
+            <SummaryRow label="Rank">
               {risk.rank} of {total} open trusts
-            </Row>
-            <Row label="Likelihood">{risk.likelihood.toFixed(2)} (0 to 1: the weighted average badness of the indicators)</Row>
-            <Row label="Impact">
+            </SummaryRow>
+            <SummaryRow label="Likelihood">{risk.likelihood.toFixed(2)} (0 to 1: the weighted average badness of the indicators)</SummaryRow>
+            <SummaryRow label="Impact">
               {risk.impact.toFixed(2)} (0 to 1: {impactReasons})
-            </Row>
-            <Row label="Data">
+            </SummaryRow>
+            <SummaryRow label="Data">
               {risk.freshness}
               {risk.newestObservedOn ? `; newest observation ${formatCalendarDate(risk.newestObservedOn)}` : ""}
-            </Row>
-            <Row label="Risk model">
+            </SummaryRow>
+            <SummaryRow label="Risk model">
               <Link className="govuk-link" to={`/risk/models/${modelVersion.id}`}>
                 {modelVersion.name}
               </Link>
               , as of {formatCalendarDate(asOf)}
-            </Row>
+            </SummaryRow>
           </dl>
 
           <h2 className="govuk-heading-m">Why this score</h2>

@@ -14,8 +14,9 @@ import {
   trustsToAdd,
 } from "~/selection/rounds.server";
 import { formatCalendarDate, formatDateTime } from "~/ui/dates";
-import { ErrorSummary, NotificationBanner, Select } from "~/ui/form";
+import { ErrorSummary, NotificationBanner, Select, Textarea } from "~/ui/form";
 import { TableHead } from "~/ui/table";
+import { SummaryRow } from "~/ui/summary-list";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.round.name ?? "Round"} – Selection rounds – Deep Dive` }];
 
@@ -127,26 +128,26 @@ export default function RoundPage() {
       <div className="govuk-grid-row">
         <div className="govuk-grid-column-two-thirds">
           <dl className="govuk-summary-list">
-            <Row label="Status">
+            <SummaryRow label="Status">
               <strong className={`govuk-tag ${tag.className}`}>{tag.text}</strong>
-            </Row>
-            <Row label="Period">
+            </SummaryRow>
+            <SummaryRow label="Period">
               {formatCalendarDate(round.periodStart)} to {formatCalendarDate(round.periodEnd)}
-            </Row>
-            <Row label="Capacity">{`${round.capacity} trusts`}</Row>
-            <Row label="Minimum time since the last inspection">{`${round.minMonthsSinceInspection} months`}</Row>
-            <Row label="Validation share">
+            </SummaryRow>
+            <SummaryRow label="Capacity">{`${round.capacity} trusts`}</SummaryRow>
+            <SummaryRow label="Minimum time since the last inspection">{`${round.minMonthsSinceInspection} months`}</SummaryRow>
+            <SummaryRow label="Validation share">
               {`${Math.round(round.validationShare * 1000) / 10}% of the capacity, from bands 4 to 6`}
-            </Row>
-            <Row label="Opened">
+            </SummaryRow>
+            <SummaryRow label="Opened">
               {formatDateTime(round.createdAt)} by {round.createdBy}
-            </Row>
-            <Row label="Commitment (SHA-256 of the seed)">
+            </SummaryRow>
+            <SummaryRow label="Commitment (SHA-256 of the seed)">
               <code className="govuk-!-text-break-word" id="commitment">
                 {round.commitment}
               </code>
-            </Row>
-            <Row label="Seed">
+            </SummaryRow>
+            <SummaryRow label="Seed">
               {round.seed ? (
                 <code className="govuk-!-text-break-word" id="seed">
                   {round.seed}
@@ -154,15 +155,15 @@ export default function RoundPage() {
               ) : (
                 "Secret until the round closes"
               )}
-            </Row>
+            </SummaryRow>
             {round.drawnAt ? (
-              <Row label="Drawn">
+              <SummaryRow label="Drawn">
                 {formatDateTime(round.drawnAt)}
                 {round.modelVersion ? `, with risk model ${round.modelVersion.name}` : ""}
                 {round.candidates !== null ? `, from ${round.candidates} trusts` : ""}
-              </Row>
+              </SummaryRow>
             ) : null}
-            {round.closedAt ? <Row label="Closed">{formatDateTime(round.closedAt)}</Row> : null}
+            {round.closedAt ? <SummaryRow label="Closed">{formatDateTime(round.closedAt)}</SummaryRow> : null}
           </dl>
         </div>
       </div>
@@ -352,15 +353,6 @@ export default function RoundPage() {
   );
 }
 
-function Row({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="govuk-summary-list__row">
-      <dt className="govuk-summary-list__key">{label}</dt>
-      <dd className="govuk-summary-list__value">{children}</dd>
-    </div>
-  );
-}
-
 function Warning({ children }: { children: ReactNode }) {
   return (
     <div className="govuk-warning-text">
@@ -371,30 +363,6 @@ function Warning({ children }: { children: ReactNode }) {
         <span className="govuk-visually-hidden">Warning</span>
         {children}
       </strong>
-    </div>
-  );
-}
-
-/** A GOV.UK textarea with its label, hint and error. */
-function Textarea({ name, label, hint, error, defaultValue }: { name: string; label: string; hint?: string; error?: string; defaultValue?: string }) {
-  const id = name;
-  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
-  return (
-    <div className={`govuk-form-group${error ? " govuk-form-group--error" : ""}`}>
-      <label className="govuk-label" htmlFor={id}>
-        {label}
-      </label>
-      {hint ? (
-        <div id={`${id}-hint`} className="govuk-hint">
-          {hint}
-        </div>
-      ) : null}
-      {error ? (
-        <p id={`${id}-error`} className="govuk-error-message">
-          <span className="govuk-visually-hidden">Error:</span> {error}
-        </p>
-      ) : null}
-      <textarea className={`govuk-textarea${error ? " govuk-textarea--error" : ""}`} id={id} name={name} rows={3} defaultValue={defaultValue} aria-describedby={describedBy} />
     </div>
   );
 }

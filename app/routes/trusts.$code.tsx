@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import type { ReactNode } from "react";
 import { notFound, requireStaff } from "~/auth/guards.server";
 import { BROAD_TYPE_LABELS, getTrust, MTC_CATEGORY_LABELS } from "~/trusts/register.server";
 import { formatCalendarDate } from "~/ui/dates";
+import { SummaryRow } from "~/ui/summary-list";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data?.trust ? `${data.trust.name} – Deep Dive` : "Trust not found – Deep Dive" },
@@ -20,15 +20,6 @@ export function loader(args: LoaderFunctionArgs) {
       traumaCentres: trust.traumaCentres.map((c) => ({ hospital: c.hospital, categoryLabel: MTC_CATEGORY_LABELS[c.category] })),
     },
   };
-}
-
-function Row({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="govuk-summary-list__row">
-      <dt className="govuk-summary-list__key">{label}</dt>
-      <dd className="govuk-summary-list__value">{children}</dd>
-    </div>
-  );
 }
 
 const NOT_KNOWN = "Not known";
@@ -55,16 +46,16 @@ export default function TrustDetails() {
         </div>
       ) : null}
       <dl className="govuk-summary-list">
-        <Row label="ODS code">{trust.odsCode}</Row>
-        <Row label="Name">{trust.name}</Row>
-        <Row label="ODS name (as published)">{trust.odsName}</Row>
-        <Row label="Type">{trust.typeLabel}</Row>
-        <Row label="Trust type (FOI 2024)">{trust.trustType ?? NOT_KNOWN}</Row>
-        <Row label="Region">
+        <SummaryRow label="ODS code">{trust.odsCode}</SummaryRow>
+        <SummaryRow label="Name">{trust.name}</SummaryRow>
+        <SummaryRow label="ODS name (as published)">{trust.odsName}</SummaryRow>
+        <SummaryRow label="Type">{trust.typeLabel}</SummaryRow>
+        <SummaryRow label="Trust type (FOI 2024)">{trust.trustType ?? NOT_KNOWN}</SummaryRow>
+        <SummaryRow label="Region">
           {trust.regionName} ({trust.regionCode})
-        </Row>
-        <Row label="ICB code">{trust.icbCode ?? NOT_KNOWN}</Row>
-        <Row label="Address">
+        </SummaryRow>
+        <SummaryRow label="ICB code">{trust.icbCode ?? NOT_KNOWN}</SummaryRow>
+        <SummaryRow label="Address">
           {addressLines.length > 0
             ? addressLines.map((line, i) => (
                 <span key={i}>
@@ -73,12 +64,12 @@ export default function TrustDetails() {
                 </span>
               ))
             : NOT_KNOWN}
-        </Row>
-        <Row label="Postcode">{trust.postcode ?? NOT_KNOWN}</Row>
-        <Row label="Opened">{trust.openedOn ? formatCalendarDate(trust.openedOn) : NOT_KNOWN}</Row>
-        {trust.closedOn ? <Row label={trust.isClosed ? "Closed" : "Closes"}>{formatCalendarDate(trust.closedOn)}</Row> : null}
-        <Row label="Ambulance trust">{trust.isAmbulance ? "Yes" : "No"}</Row>
-        <Row label={trust.traumaCentres.length > 1 ? "Major trauma centres" : "Major trauma centre"}>
+        </SummaryRow>
+        <SummaryRow label="Postcode">{trust.postcode ?? NOT_KNOWN}</SummaryRow>
+        <SummaryRow label="Opened">{trust.openedOn ? formatCalendarDate(trust.openedOn) : NOT_KNOWN}</SummaryRow>
+        {trust.closedOn ? <SummaryRow label={trust.isClosed ? "Closed" : "Closes"}>{formatCalendarDate(trust.closedOn)}</SummaryRow> : null}
+        <SummaryRow label="Ambulance trust">{trust.isAmbulance ? "Yes" : "No"}</SummaryRow>
+        <SummaryRow label={trust.traumaCentres.length > 1 ? "Major trauma centres" : "Major trauma centre"}>
           {trust.traumaCentres.length === 0 ? (
             "None"
           ) : (
@@ -90,11 +81,11 @@ export default function TrustDetails() {
               ))}
             </ul>
           )}
-        </Row>
-        <Row label="Primary EPR supplier (FOI 2024)">{trust.eprSupplier ?? NOT_KNOWN}</Row>
-        <Row label="Location (latitude, longitude)">
+        </SummaryRow>
+        <SummaryRow label="Primary EPR supplier (FOI 2024)">{trust.eprSupplier ?? NOT_KNOWN}</SummaryRow>
+        <SummaryRow label="Location (latitude, longitude)">
           {trust.latitude !== null && trust.longitude !== null ? `${trust.latitude}, ${trust.longitude}` : NOT_KNOWN}
-        </Row>
+        </SummaryRow>
       </dl>
     </>
   );

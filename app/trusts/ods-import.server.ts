@@ -7,13 +7,13 @@
  */
 import { createHash } from "node:crypto";
 import { TZDate } from "@date-fns/tz";
-import { MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
 import { parse } from "csv-parse/sync";
 import { format } from "date-fns";
 import { desc, eq } from "drizzle-orm";
 import { auditEvents, trusts } from "../../db/schema";
 import { recordAudit, type Actor } from "../audit/audit.server";
 import { getDb, writeTransaction, type Db, type Tx } from "../db.server";
+import { csvProblem, decodeCsvBytes, isRefusal, readCsvUpload, refuse, type CsvFileRules, type FileProblem, type Refusal, type UploadResult } from "../files/csv-file.server";
 import { displayName, ENGLISH_REGIONS, parseOdsRow, type OdsTrust } from "./ods";
 import { diffRegister, type ParsedOdsFile, type RegisterDiff, type RegisterRow } from "./register-diff";
 
@@ -24,17 +24,8 @@ export const MAX_LISTED_ERRORS = 50;
 /** The audit event lists at most this many codes per kind of change; the counts are always complete. */
 const MAX_AUDITED_CODES = 300;
 
-export interface FileProblem {
-  /** The line of the file (1 is the first), or null for a problem with the whole file. */
-  line: number | null;
-  reason: string;
-}
-
-export interface Refusal {
-  errors: FileProblem[];
-  /** How many problems there are in all (errors lists the first MAX_LISTED_ERRORS). */
-  totalErrors: number;
-}
+// A refused file lists at most MAX_LISTED_ERRORS problems ("Line 3: expected 27 columns, found 26"), and says how many there are in all.
+export { describeProblem, isRefusal, type FileProblem, type Refusal } from "../files/csv-file.server";
 
 export interface ParsedFile extends ParsedOdsFile {
   /** Lines holding a trust (English or not). */
@@ -50,49 +41,15 @@ export interface Plan {
 
 export type PlanResult = Refusal | Plan;
 
-export function isRefusal<T extends object>(result: T | Refusal): result is Refusal {
-  return "errors" in result;
-}
+const CSV_RULES: CsvFileRules = {
+  maxBytes: MAX_FILE_BYTES,
+  maxLabel: MAX_FILE_LABEL,
+  zipReason: "The file is a zip archive: unzip etr.zip and use the etr.csv file inside it",
+};
 
-const refuse = (reason: string): Refusal => ({ errors: [{ line: null, reason }], totalErrors: 1 });
-
-/** "Line 3: expected 27 columns, found 26", or the reason alone for a problem with the whole file. */
-export function describeProblem(problem: FileProblem): string {
-  return problem.line === null ? problem.reason : `Line ${problem.line}: ${problem.reason}`;
-}
-
-/**
- * The bytes of an uploaded or local file as text: UTF-8, or Windows-1252 if it is not valid UTF-8.
- * Refuses files that are too big, zip archives (etr.zip must be unzipped first) and binary files.
- */
+/** A file's bytes as text (see decodeCsvBytes): etr.zip must be unzipped first. */
 export function decodeOdsBytes(bytes: Uint8Array): { text: string } | Refusal {
-  if (bytes.byteLength > MAX_FILE_BYTES) return refuse(`The file must be smaller than ${MAX_FILE_LABEL}`);
-  if (bytes.byteLength === 0) return refuse("The file is empty");
-  if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) {
-    return refuse("The file is a zip archive: unzip etr.zip and use the etr.csv file inside it");
-  }
-  if (bytes.includes(0)) return refuse("The file is not a CSV file (it contains binary data)");
-  try {
-    return { text: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
-  } catch {
-    return { text: new TextDecoder("windows-1252").decode(bytes) };
-  }
-}
-
-function csvProblem(error: unknown): string {
-  const code = (error as { code?: string } | null)?.code;
-  switch (code) {
-    case "CSV_QUOTE_NOT_CLOSED":
-      return "a quoted field is not closed (a field must not run over more than one line)";
-    case "CSV_INVALID_CLOSING_QUOTE":
-    case "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE":
-      return "a closing quote is followed by something other than a comma";
-    case "INVALID_OPENING_QUOTE":
-    case "CSV_INVALID_OPENING_QUOTE":
-      return "a quote appears inside a field that is not quoted";
-    default:
-      return "the line is not valid CSV";
-  }
+  return decodeCsvBytes(bytes, CSV_RULES);
 }
 
 const looksLikeHeader = (columns: readonly string[]) => /organi[sz]ation\s*code/i.test(columns[0] ?? "");
@@ -274,41 +231,10 @@ export function lastOdsImport(db: Db = getDb()): { occurredAt: string; actorLabe
   );
 }
 
-export type ImportIntent = "check" | "import";
-
-export type UploadResult = { intent: ImportIntent; text: string; filename: string } | { intent: ImportIntent; refusal: Refusal };
-
 /**
  * Reads the import form (multipart): only the fields `intent` and `file`, the file at most MAX_FILE_BYTES.
  * Anything other than intent=import is a dry run.
  */
-export async function readOdsUpload(request: Request): Promise<UploadResult> {
-  const length = Number(request.headers.get("Content-Length") ?? 0);
-  if (length > MAX_FILE_BYTES + 100_000) {
-    return { intent: "check", refusal: refuse(`The selected file must be smaller than ${MAX_FILE_LABEL}`) };
-  }
-  let form: FormData;
-  try {
-    form = await unstable_parseMultipartFormData(
-      request,
-      unstable_createMemoryUploadHandler({
-        maxPartSize: MAX_FILE_BYTES,
-        filter: ({ name }) => name === "file" || name === "intent",
-      }),
-    );
-  } catch (error) {
-    if (error instanceof MaxPartSizeExceededError) {
-      return { intent: "check", refusal: refuse(`The selected file must be smaller than ${MAX_FILE_LABEL}`) };
-    }
-    return { intent: "check", refusal: refuse("Select an ODS etr.csv file") };
-  }
-  const intent: ImportIntent = form.get("intent") === "import" ? "import" : "check";
-  const file = form.get("file");
-  if (!(file instanceof File) || (file.size === 0 && !file.name)) return { intent, refusal: refuse("Select an ODS etr.csv file") };
-  const decoded = decodeOdsBytes(new Uint8Array(await file.arrayBuffer()));
-  if (isRefusal(decoded)) {
-    const errors = decoded.errors.map((e) => ({ ...e, reason: e.reason.replace(/^The file/, "The selected file") }));
-    return { intent, refusal: { ...decoded, errors } };
-  }
-  return { intent, text: decoded.text, filename: file.name };
+export function readOdsUpload(request: Request): Promise<UploadResult> {
+  return readCsvUpload(request, { ...CSV_RULES, missingReason: "Select an ODS etr.csv file" });
 }

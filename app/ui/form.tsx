@@ -1,4 +1,4 @@
-/** GOV.UK form patterns: error summary, text input, select, and the error message inside a field. */
+/** GOV.UK form patterns: error summary, text input, textarea, select, and the error message inside a field. */
 import type { ReactNode } from "react";
 
 export type Errors = Partial<Record<string, string>>;
@@ -62,14 +62,21 @@ interface FieldProps {
   label: string;
   error?: string;
   hint?: string;
+  /** Classes added to the label's govuk-label, like govuk-label--m or govuk-visually-hidden. */
   labelClassName?: string;
+  /** Classes added to the form group's, like govuk-!-margin-bottom-0. */
+  groupClassName?: string;
   children: (describedBy: string | undefined) => ReactNode;
 }
 
-function Field({ name, label, error, hint, labelClassName, children }: FieldProps) {
+/**
+ * A GOV.UK form group: the label, hint and error message of one control, which `children` renders with the
+ * field's id (`name`) and the aria-describedby it is given.
+ */
+export function Field({ name, label, error, hint, labelClassName, groupClassName, children }: FieldProps) {
   const describedBy = describedByFor(name, hint, error);
   return (
-    <div className={`govuk-form-group${error ? " govuk-form-group--error" : ""}`}>
+    <div className={`govuk-form-group${error ? " govuk-form-group--error" : ""}${groupClassName ? ` ${groupClassName}` : ""}`}>
       <label className={`govuk-label ${labelClassName ?? ""}`.trim()} htmlFor={name}>
         {label}
       </label>
@@ -111,6 +118,37 @@ export function TextInput({
           defaultValue={defaultValue ?? undefined}
           autoComplete={autoComplete}
           spellCheck={spellCheck}
+          aria-describedby={describedBy}
+        />
+      )}
+    </Field>
+  );
+}
+
+export function Textarea({
+  name,
+  label,
+  error,
+  hint,
+  defaultValue,
+  rows = 3,
+}: {
+  name: string;
+  label: string;
+  error?: string;
+  hint?: string;
+  defaultValue?: string | null;
+  rows?: number;
+}) {
+  return (
+    <Field name={name} label={label} error={error} hint={hint}>
+      {(describedBy) => (
+        <textarea
+          className={`govuk-textarea${error ? " govuk-textarea--error" : ""}`}
+          id={name}
+          name={name}
+          rows={rows}
+          defaultValue={defaultValue ?? undefined}
           aria-describedby={describedBy}
         />
       )}

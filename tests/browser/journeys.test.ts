@@ -1,7 +1,7 @@
 /** What people do, in a real browser: sign in as each role, reach only what they may, sign out. */
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectNoSeriousAxeViolations, launchBrowser, signInThroughPage } from "../support/browser";
+import { expectNoSeriousAxeViolations, freshPage, launchBrowser, signInThroughPage } from "../support/browser";
 import { startServer, type RunningServer } from "../support/server";
 
 let server: RunningServer;
@@ -15,17 +15,6 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function freshPage(options: { javaScriptEnabled?: boolean } = {}): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-  const context = await browser.newContext({ javaScriptEnabled: options.javaScriptEnabled ?? true });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on("console", (message) => {
-    if (message.type() === "error") errors.push(message.text());
-  });
-  page.on("pageerror", (error) => errors.push(error.message));
-  return { context, page, errors };
-}
-
 describe("each demo role signs in and lands on its home", () => {
   const roles = [
     { email: "admin@deepdive.test", home: "/admin/users", heading: "Users" },
@@ -37,7 +26,7 @@ describe("each demo role signs in and lands on its home", () => {
   ];
 
   it.each(roles)("$email → $home", async ({ email, home, heading }) => {
-    const { context, page, errors } = await freshPage();
+    const { context, page, errors } = await freshPage(browser);
     try {
       await signInThroughPage(page, server.url, email);
       expect(new URL(page.url()).pathname).toBe(home);
@@ -52,7 +41,7 @@ describe("each demo role signs in and lands on its home", () => {
 
 describe("a trust user", () => {
   it("gets 404 on staff pages, and sees no staff navigation", async () => {
-    const { context, page } = await freshPage();
+    const { context, page } = await freshPage(browser);
     try {
       await signInThroughPage(page, server.url, "trust.rj1@deepdive.test");
       const nav = await page.getByRole("navigation", { name: "Menu" }).textContent();
@@ -70,7 +59,7 @@ describe("a trust user", () => {
 
 describe("signing out", () => {
   it("ends the session: back to sign in, and the pages are closed again", async () => {
-    const { context, page } = await freshPage();
+    const { context, page } = await freshPage(browser);
     try {
       await signInThroughPage(page, server.url, "lead@deepdive.test");
       await page.getByRole("button", { name: "Sign out" }).click();
@@ -84,7 +73,7 @@ describe("signing out", () => {
   });
 
   it("works with JavaScript off, as does signing in", async () => {
-    const { context, page } = await freshPage({ javaScriptEnabled: false });
+    const { context, page } = await freshPage(browser, { javaScriptEnabled: false });
     try {
       await signInThroughPage(page, server.url, "inspector2@deepdive.test");
       expect(new URL(page.url()).pathname).toBe("/trusts");
@@ -107,7 +96,7 @@ describe("accessibility (axe-core): no serious or critical violations", () => {
   ];
 
   it.each(pages)("pages for $who", async ({ who, paths }) => {
-    const { context, page } = await freshPage();
+    const { context, page } = await freshPage(browser);
     try {
       if (who) await signInThroughPage(page, server.url, who);
       for (const path of paths) {
@@ -120,7 +109,7 @@ describe("accessibility (axe-core): no serious or critical violations", () => {
   });
 
   it("the sign-in page with errors", async () => {
-    const { context, page } = await freshPage();
+    const { context, page } = await freshPage(browser);
     try {
       await page.goto(`${server.url}/sign-in`);
       await page.getByRole("button", { name: "Sign in" }).click();

@@ -3,9 +3,9 @@
  * through the pages (with and without JavaScript), with axe on every kind of round page; a trust user gets 404
  * on every selection and risk address, and sees exactly the same portal page whether or not their trust is picked.
  */
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectNoSeriousAxeViolations, launchBrowser, signInThroughPage } from "../support/browser";
+import { expectNoSeriousAxeViolations, freshPage, launchBrowser, signInThroughPage } from "../support/browser";
 import { signedIn } from "../support/http";
 import { startServer, type RunningServer } from "../support/server";
 
@@ -19,17 +19,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-async function freshPage(options: { javaScriptEnabled?: boolean } = {}): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-  const context = await browser.newContext({ javaScriptEnabled: options.javaScriptEnabled ?? true });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on("console", (message) => {
-    if (message.type() === "error") errors.push(message.text());
-  });
-  page.on("pageerror", (error) => errors.push(error.message));
-  return { context, page, errors };
-}
 
 const heading = (page: Page) => page.getByRole("heading", { level: 1 }).textContent();
 
@@ -57,7 +46,7 @@ async function openRoundThroughPages(page: Page, name: string, capacity = "30"):
 
 describe("a programme lead runs a round through the pages", () => {
   it("opens, draws, overrides with a reason, closes and verifies it, with no serious axe violations", async () => {
-    const { context, page, errors } = await freshPage();
+    const { context, page, errors } = await freshPage(browser);
     try {
       await signInThroughPage(page, server.url, "lead@deepdive.test");
       await page.getByRole("navigation", { name: "Menu" }).getByRole("link", { name: "Selection rounds" }).click();
@@ -133,7 +122,7 @@ describe("a programme lead runs a round through the pages", () => {
   });
 
   it("works without JavaScript: open, draw, remove with a reason, close", async () => {
-    const { context, page } = await freshPage({ javaScriptEnabled: false });
+    const { context, page } = await freshPage(browser, { javaScriptEnabled: false });
     try {
       await signInThroughPage(page, server.url, "lead@deepdive.test");
       await openRoundThroughPages(page, "No-script round");
@@ -172,7 +161,7 @@ describe("a trust user", () => {
     });
     const id = /\/selection\/([0-9a-f-]{36})/.exec(opened.headers.get("location") ?? "")![1]!;
 
-    const { context, page } = await freshPage();
+    const { context, page } = await freshPage(browser);
     try {
       await signInThroughPage(page, server.url, "trust.rj1@deepdive.test");
       const before = normalise(await (await page.goto(`${server.url}/portal`))!.text());

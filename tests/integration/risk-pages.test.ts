@@ -7,8 +7,8 @@
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUILT_IN_INDICATORS } from "../../app/risk/indicator-catalogue";
-import { copyTemplateDatabase } from "../support/database";
-import { Client, signedIn } from "../support/http";
+import { copyTemplateDatabase, queryDatabase } from "../support/database";
+import { Client, readPage, signedIn } from "../support/http";
 import { startServer, type RunningServer } from "../support/server";
 
 let server: RunningServer;
@@ -84,25 +84,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-function query<T>(sql: string, ...params: unknown[]): T[] {
-  const db = new Database(server.databaseFile, { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare(sql).all(...params) as T[];
-  } finally {
-    db.close();
-  }
-}
-
-/** The page's HTML with React's entity escapes undone. */
-async function page(response: Response): Promise<string> {
-  return (await response.text())
-    .replaceAll("<!-- -->", "")
-    .replaceAll("&#x27;", "'")
-    .replaceAll("&quot;", '"')
-    .replaceAll("&lt;", "<")
-    .replaceAll("&gt;", ">")
-    .replaceAll("&amp;", "&");
-}
+const query = <T>(sql: string, ...params: unknown[]) => queryDatabase<T>(server.databaseFile, sql, ...params);
 
 /** What a person sees: the page without its scripts (Remix's route manifest names every module) and links. */
 const visible = (html: string) => html.replace(/<script[\s\S]*?<\/script>/g, "").replace(/<link[^>]*>/g, "");
@@ -131,7 +113,7 @@ function rankingRows(html: string): Row[] {
 async function ranking(client: Client, search = "") {
   const response = await client.get(`/risk${search}`);
   expect(response.status).toBe(200);
-  const html = await page(response);
+  const html = await readPage(response);
   return { html, rows: rankingRows(html), count: /id="risk-count"[^>]*>([^<]+)</.exec(html)?.[1] };
 }
 
@@ -219,7 +201,7 @@ describe("one trust's risk", () => {
   it("explains the score: contributions that add up to it, with stale and missing data marked", async () => {
     const response = await lead.get("/risk/trusts/RRU");
     expect(response.status).toBe(200);
-    const html = await page(response);
+    const html = await readPage(response);
     expect(html).toContain("<title>London Ambulance Service NHS Trust: risk – Deep Dive</title>");
     const score = Number(/id="risk-score">([\d.]+)</.exec(html)![1]);
     const points = [...html.matchAll(/data-points="([\d.]+)"/g)].map((m) => Number(m[1]));
@@ -252,7 +234,7 @@ describe("one trust's risk", () => {
         TODAY,
       ).map((r) => [r.code, r.latest_on]),
     );
-    const html = await page(await lead.get("/risk/trusts/RTD"));
+    const html = await readPage(await lead.get("/risk/trusts/RTD"));
     const table = /<table[^>]*id="contributions-table"[\s\S]*?<\/table>/.exec(html)![0];
     const labels = new Map(BUILT_IN_INDICATORS.map((d) => [d.label, d.code]));
     const statuses = new Map(
@@ -265,7 +247,7 @@ describe("one trust's risk", () => {
       expect(statuses.get(code), code).toBe(expected);
     }
     if ([...statuses.values()].some((s) => s !== "Current")) expect(html).toContain("Hatched bars are stale or missing data");
-    const good = await page(await lead.get("/risk/trusts/RJ1"));
+    const good = await readPage(await lead.get("/risk/trusts/RJ1"));
     expect(good).toContain("DSPT status 2025/26: standards exceeded");
     expect(good).toMatch(/Data<\/dt><dd[^>]*>All current/);
   });
@@ -274,7 +256,7 @@ describe("one trust's risk", () => {
     expect((await ranking(lead)).rows.map((r) => r.code)).not.toContain("RWR");
     const response = await lead.get("/risk/trusts/RWR");
     expect(response.status).toBe(200);
-    const html = await page(response);
+    const html = await readPage(response);
     expect(html).toContain("This trust closed on 1 April 2025: it is not ranked.");
     expect(html).not.toContain('id="risk-score"');
     expect(html).toContain('id="history-incidents_12m"');
@@ -328,12 +310,12 @@ describe("risk model versions", () => {
   it("lists the versions with the current one marked", async () => {
     const response = await inspector.get("/risk/models");
     expect(response.status).toBe(200);
-    const html = await page(response);
+    const html = await readPage(response);
     expect(html).toContain("Baseline 2026");
     expect(html).toContain(">Current</strong>");
     expect(html).not.toContain("Create a new version"); // only programme leads
-    expect(await page(await lead.get("/risk/models"))).toContain("Create a new version");
-    const version = await page(await inspector.get("/risk/models/1"));
+    expect(await readPage(await lead.get("/risk/models"))).toContain("Create a new version");
+    const version = await readPage(await inspector.get("/risk/models/1"));
     expect(version).toContain("Baseline 2026");
     expect(version).toMatch(/DSPT status<\/th><td[^>]*>25<\/td>/);
     expect(version).not.toContain("Make current");
@@ -344,7 +326,7 @@ describe("risk model versions", () => {
   it("a programme lead previews a change without saving, saves it as a new version and makes it current", async () => {
     const form = await lead.get("/risk/models/new");
     expect(form.status).toBe(200);
-    const fields = formFields(await page(form));
+    const fields = formFields(await readPage(form));
     expect(fields["weight-dspt_status"]).toBe("25");
     expect(fields["edge-1"]).toBe("42");
     // The added indicator is offered, unweighted, with thresholds across its range.
@@ -355,7 +337,7 @@ describe("risk model versions", () => {
     const changed = { ...fields, "weight-ceplus_current": "60", "weight-test_audit_gaps_pct": "10", "edge-1": "30", "edge-2": "25", name: "Lead's test 2027", description: "More weight on CE+" };
     const preview = await lead.post("/risk/models/new", { ...changed, intent: "preview" });
     expect(preview.status).toBe(200);
-    const previewHtml = await page(preview);
+    const previewHtml = await readPage(preview);
     expect(previewHtml).toContain("Preview: how the ranking would change");
     expect(previewHtml).toMatch(/\d+ trusts would move up the ranking/);
     expect(previewHtml).toContain('id="preview-movers"');
@@ -382,10 +364,10 @@ describe("risk model versions", () => {
     // The same name again is refused.
     const again = await lead.post("/risk/models/new", { ...changed, name: "lead's TEST 2027", intent: "save" });
     expect(again.status).toBe(400);
-    expect(await page(again)).toContain("A version with this name already exists");
+    expect(await readPage(again)).toContain("A version with this name already exists");
 
     // Make it current.
-    const versionPage = await page(await lead.get(location));
+    const versionPage = await readPage(await lead.get(location));
     expect(versionPage).toContain("Version saved");
     expect(versionPage).toContain("Make current");
     const made = await lead.post(`/risk/models/${id}`, { intent: "make-current" });
@@ -396,12 +378,12 @@ describe("risk model versions", () => {
     const { html } = await ranking(lead);
     expect(html).toMatch(new RegExp(`<a[^>]*href="/risk/models/${id}"[^>]*>Lead's test 2027</a>`));
     // Under it, the added indicator is missing for RRU and stale (observed in 2020) for RJ1: both marked.
-    const rru = await page(await lead.get("/risk/trusts/RRU"));
+    const rru = await readPage(await lead.get("/risk/trusts/RRU"));
     expect(rru).toContain("Audit gaps: no data");
     expect(rru).toContain(">No data</strong>");
     expect(rru).toContain("Hatched bars are stale or missing data");
     expect(rru).toMatch(/aria-label="Points per indicator: [^"]*Audit gaps [\d.]+ \(no data\)/);
-    const rj1 = await page(await lead.get("/risk/trusts/RJ1"));
+    const rj1 = await readPage(await lead.get("/risk/trusts/RJ1"));
     expect(rj1).toMatch(/Audit gaps: 5% \(stale: \d+ years old\)/);
     expect(rj1).toContain(">Stale</strong>");
     expect(rj1).toMatch(/Data<\/dt><dd[^>]*>1 stale/);
@@ -417,7 +399,7 @@ describe("risk model versions", () => {
   });
 
   it("refuses a config that is not valid, saying what is wrong, and saves nothing", async () => {
-    const fields = formFields(await page(await lead.get("/risk/models/new")));
+    const fields = formFields(await readPage(await lead.get("/risk/models/new")));
     const before = query<{ n: number }>("SELECT count(*) AS n FROM risk_model_versions")[0]!.n;
     const response = await lead.post("/risk/models/new", {
       ...fields,
@@ -429,25 +411,25 @@ describe("risk model versions", () => {
       "type-community": "0",
     });
     expect(response.status).toBe(400);
-    const html = await page(response);
+    const html = await readPage(response);
     expect(html).toContain("There is a problem");
     expect(html).toContain("A weight for Cyber incidents in the last 12 months must be a number");
     expect(query<{ n: number }>("SELECT count(*) AS n FROM risk_model_versions")[0]!.n).toBe(before);
 
-    const second = await page(
+    const second = await readPage(
       await lead.post("/risk/models/new", { ...fields, intent: "preview", "edge-1": "5", "good-critical_patches_14d_pct": "40", "type-community": "0" }),
     );
     expect(second).toContain("The lowest score for band 1: band edges must go down from band 1 to band 5");
     expect(second).toContain("The impact factor for community trusts: must be more than 0");
-    const third = await page(await lead.post("/risk/models/new", { ...fields, intent: "preview", "good-critical_patches_14d_pct": "40" }));
+    const third = await readPage(await lead.post("/risk/models/new", { ...fields, intent: "preview", "good-critical_patches_14d_pct": "40" }));
     expect(third).toContain("Critical patches within 14 days: the bad threshold must be lower than the good one (a lower value is worse)");
     const noName = await lead.post("/risk/models/new", { ...fields, intent: "save", name: "  " });
     expect(noName.status).toBe(400);
-    expect(await page(noName)).toContain("Enter a name for the version");
+    expect(await readPage(noName)).toContain("Enter a name for the version");
   });
 
   it("inspectors and admins cannot create a version or make one current", async () => {
-    const fields = formFields(await page(await lead.get("/risk/models/new")));
+    const fields = formFields(await readPage(await lead.get("/risk/models/new")));
     const before = query<{ n: number }>("SELECT count(*) AS n FROM risk_model_versions")[0]!.n;
     for (const client of [inspector, admin]) {
       expect((await client.get("/risk/models/new")).status).toBe(404);

@@ -4,10 +4,10 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { queryDatabase } from "../support/database";
+import { Client, readPage, signedIn } from "../support/http";
 import { startServer, type RunningServer } from "../support/server";
-import { Client, signedIn } from "../support/http";
 
 let server: RunningServer;
 let lead: Client;
@@ -21,30 +21,12 @@ afterAll(async () => {
   await server?.stop();
 });
 
-/** The page's text with React's entity escapes undone. */
-async function page(response: Response): Promise<string> {
-  return (await response.text())
-    .replaceAll("<!-- -->", "")
-    .replaceAll("&#x27;", "'")
-    .replaceAll("&quot;", '"')
-    .replaceAll("&lt;", "<")
-    .replaceAll("&gt;", ">")
-    .replaceAll("&amp;", "&");
-}
-
 /** The ODS codes linked from the results table, in order. */
 const listedCodes = (html: string) =>
   [...html.matchAll(/<th scope="row" class="govuk-table__header"><a class="govuk-link"[^>]* href="\/trusts\/([A-Z0-9]+)"/g)].map((m) => m[1]!);
 const countLine = (html: string) => /<p[^>]*id="trust-count"[^>]*>([^<]+)<\/p>/.exec(html)?.[1];
 
-function query<T>(sql: string, ...params: unknown[]): T[] {
-  const db = new Database(server.databaseFile, { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare(sql).all(...params) as T[];
-  } finally {
-    db.close();
-  }
-}
+const query = <T>(sql: string, ...params: unknown[]) => queryDatabase<T>(server.databaseFile, sql, ...params);
 
 const tableContents = () => ({
   trusts: query("SELECT * FROM trusts ORDER BY ods_code"),
@@ -55,7 +37,7 @@ const tableContents = () => ({
 async function getTrusts(search = "") {
   const response = await lead.get(`/trusts${search}`);
   expect(response.status).toBe(200);
-  const html = await page(response);
+  const html = await readPage(response);
   return { html, codes: listedCodes(html), count: countLine(html) };
 }
 
@@ -126,7 +108,7 @@ describe("the trust register pages", () => {
   it("shows one trust's details", async () => {
     const response = await lead.get("/trusts/RJ1");
     expect(response.status).toBe(200);
-    const html = await page(response);
+    const html = await readPage(response);
     expect(html).toContain("<title>Guy's and St Thomas' NHS Foundation Trust – Deep Dive</title>");
     expect(html).toContain('<dl class="govuk-summary-list">');
     for (const text of [
@@ -145,9 +127,9 @@ describe("the trust register pages", () => {
     }
     expect(html).not.toContain(">Closed<");
 
-    const cambridge = await page(await lead.get("/trusts/RGT"));
+    const cambridge = await readPage(await lead.get("/trusts/RGT"));
     expect(cambridge).toContain("Addenbrooke's Hospital (Cambridge) (Adults and children)");
-    const ambulance = await page(await lead.get("/trusts/RRU"));
+    const ambulance = await readPage(await lead.get("/trusts/RRU"));
     expect(ambulance).toMatch(/Ambulance trust<\/dt><dd class="govuk-summary-list__value">Yes/);
   });
 
@@ -189,7 +171,7 @@ describe("the register import page (admin only)", () => {
 
   it("checks a file (dry run, nothing changes), refuses a malformed one, then imports", async () => {
     const admin = await signedIn(server.url, "admin@deepdive.test");
-    const form = await page(await admin.get("/admin/trusts/import"));
+    const form = await readPage(await admin.get("/admin/trusts/import"));
     expect(form).toContain("<title>Import the trust register – Deep Dive</title>");
     expect(form).toMatch(/<form method="post" action="\/admin\/trusts\/import" enctype="multipart\/form-data"/i);
     expect(form).toMatch(/<label class="govuk-label govuk-label--m" for="file">/);
@@ -201,7 +183,7 @@ describe("the register import page (admin only)", () => {
 
     const check = await upload(admin, "check", "etr-refresh.csv");
     expect(check.status).toBe(200);
-    const checked = await page(check);
+    const checked = await readPage(check);
     expect(checked).toContain("What importing etr-refresh.csv would change");
     expect(checked).toContain("nothing has been changed");
     expect(checked).toContain("SHEFFIELD HEALTH PARTNERSHIP UNIVERSITY NHS FOUNDATION TRUST");
@@ -213,7 +195,7 @@ describe("the register import page (admin only)", () => {
 
     const malformed = await upload(admin, "import", "etr-malformed.csv");
     expect(malformed.status).toBe(400);
-    const refused = await page(malformed);
+    const refused = await readPage(malformed);
     expect(refused).toContain("govuk-error-summary");
     expect(refused).toContain('<a href="#file">Line 3: expected 27 columns, found 26</a>');
     expect(refused).toContain('Line 5: trust RBD has open date "20230231", not a date in the form yyyymmdd');
@@ -225,16 +207,16 @@ describe("the register import page (admin only)", () => {
     noFile.append("intent", "import");
     const missing = await admin.request("/admin/trusts/import", { method: "POST", body: noFile });
     expect(missing.status).toBe(400);
-    expect(await page(missing)).toContain("Select an ODS etr.csv file");
+    expect(await readPage(missing)).toContain("Select an ODS etr.csv file");
 
     const zipped = await upload(admin, "import", "etr.zip", Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0]));
     expect(zipped.status).toBe(400);
-    expect(await page(zipped)).toContain("The selected file is a zip archive");
+    expect(await readPage(zipped)).toContain("The selected file is a zip archive");
     expect(tableContents()).toEqual(before);
 
     const run = await upload(admin, "import", "etr-refresh.csv");
     expect(run.status).toBe(200);
-    const done = await page(run);
+    const done = await readPage(run);
     expect(done).toContain("govuk-notification-banner--success");
     expect(done).toContain("The register was updated from etr-refresh.csv");
     expect(done).toContain("1 trust added, 1 renamed, 1 closed, 1 other change, 198 unchanged.");
@@ -255,12 +237,12 @@ describe("the register import page (admin only)", () => {
     expect(closed.html).toContain("Closed on 31 March 2026");
     expect((await getTrusts("?q=R1X")).html).toContain("Northern Counties Ambulance Service NHS Trust");
     expect((await getTrusts()).count).toBe("202 trusts"); // RBD closed, R1X opened
-    const rbd = await page(await lead.get("/trusts/RBD"));
+    const rbd = await readPage(await lead.get("/trusts/RBD"));
     expect(rbd).toContain("This trust closed on 31 March 2026.");
-    expect((await page(await admin.get("/admin/trusts/import")))).toContain("by admin@deepdive.test");
+    expect((await readPage(await admin.get("/admin/trusts/import")))).toContain("by admin@deepdive.test");
 
     // The same file again changes nothing.
-    const again = await page(await upload(admin, "import", "etr-refresh.csv"));
+    const again = await readPage(await upload(admin, "import", "etr-refresh.csv"));
     expect(again).toContain("0 trusts added, 0 renamed, 0 closed, 0 other changes, 202 unchanged.");
     expect(tableContents().trusts).toEqual(after.trusts);
   });

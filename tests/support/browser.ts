@@ -1,7 +1,7 @@
 /** Debian Chromium driven by playwright-core, and an axe-core check, for the flows a person does. */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { expect } from "vitest";
 import { DEMO_PASSWORD } from "../../db/seed.server";
 
@@ -14,6 +14,24 @@ export function launchBrowser(): Promise<Browser> {
     // As root in CI; and no calls home, which this machine's closed network refuses.
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
+}
+
+/**
+ * A page in a new browser context (its own cookies), with JavaScript on unless asked otherwise, and the errors
+ * the page logs or throws collected in `errors`. Close the context when done.
+ */
+export async function freshPage(
+  browser: Browser,
+  options: { javaScriptEnabled?: boolean } = {},
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({ javaScriptEnabled: options.javaScriptEnabled ?? true });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+  page.on("pageerror", (error) => errors.push(error.message));
+  return { context, page, errors };
 }
 
 /** Signs in through the page itself, as a person would. */

@@ -5,6 +5,7 @@
 import { copyFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import Database from "better-sqlite3";
 import { inject } from "vitest";
 import { resetConfigForTests } from "../../app/config.server";
 import { closeDb, getDb, openDatabase } from "../../app/db.server";
@@ -34,6 +35,16 @@ export function useEmptyDatabase() {
   process.env.DATABASE_PATH = file;
   resetConfigForTests();
   return { file, db: getDb() };
+}
+
+/** Runs one query on the database file, read-only (a server may have it open), and returns its rows. */
+export function queryDatabase<T>(file: string, sql: string, ...params: unknown[]): T[] {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(sql).all(...params) as T[];
+  } finally {
+    db.close();
+  }
 }
 
 export { openDatabase };

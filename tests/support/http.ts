@@ -39,3 +39,14 @@ export async function signedIn(baseUrl: string, email: string, password = DEMO_P
   if (response.status !== 302 || !client.cookie) throw new Error(`sign-in as ${email} failed: ${response.status}`);
   return client;
 }
+
+/** The page's HTML with React's text separators (<!-- -->) and entity escapes undone, so tests can look for text as people read it. */
+export async function readPage(response: Response): Promise<string> {
+  return (await response.text())
+    .replaceAll("<!-- -->", "")
+    .replaceAll("&#x27;", "'")
+    .replaceAll("&quot;", '"')
+    .replaceAll("&lt;", "<")
+    .replaceAll("&gt;", ">")
+    .replaceAll("&amp;", "&");
+}
