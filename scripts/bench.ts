@@ -13,7 +13,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { bench, targetOf, type BenchContext, type BenchModule, type BenchResult } from "./bench-lib";
 
 /** The bench modules, in the order they run; each is optional (a missing one is reported as skipped). */
-const BENCH_MODULES = ["bench-risk.ts", "bench-selection.ts", "bench-import.ts"];
+const BENCH_MODULES = ["bench-risk.ts", "bench-selection.ts", "bench-import.ts", "bench-scheduling.ts"];
 const MONTHS = 60;
 
 const scriptsDir = path.dirname(fileURLToPath(import.meta.url));

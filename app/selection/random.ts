@@ -28,6 +28,8 @@ export const STREAMS = {
   draw: 0,
   /** The uniform validation sample from the low-risk bands (one number per candidate). */
   validation: 1,
+  /** The visit planner's seeded variation (app/scheduling/planner.ts), keyed by a schedule's own secret seed. */
+  planner: 2,
 } as const;
 
 const SEED_HEX = /^[0-9a-f]{64}$/;
