@@ -64,7 +64,7 @@ describe("signing out", () => {
       await signInThroughPage(page, server.url, "lead@deepdive.test");
       await page.getByRole("button", { name: "Sign out" }).click();
       await page.waitForURL(/\/sign-in/);
-      await expect(page.getByText("You have signed out").isVisible()).resolves.toBe(true);
+      await expect.poll(() => page.getByText("You have signed out").isVisible()).toBe(true);
       await page.goto(`${server.url}/trusts`);
       expect(new URL(page.url()).pathname).toBe("/sign-in");
     } finally {
