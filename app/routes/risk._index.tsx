@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { recordAudit } from "~/audit/audit.server";
 import { actorFor, requireStaff } from "~/auth/guards.server";
 import { writeTransaction } from "~/db.server";
@@ -8,6 +8,7 @@ import { BROAD_TYPE_LABELS, trustFilterChoices } from "~/trusts/register.server"
 import { BandTag, ColumnChart, NumericTableHead } from "~/ui/charts";
 import { formatCalendarDate } from "~/ui/dates";
 import { Select } from "~/ui/form";
+import { FilterPanel } from "~/ui/filter-panel";
 
 // The title only when the page is shown: a refusal (404) must not say what is here.
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? "Risk ranking – Deep Dive" : "Page not found – Deep Dive" }];
@@ -50,7 +51,6 @@ const BAND_OPTIONS = [1, 2, 3, 4, 5, 6].map((b) => ({ value: String(b), text: `B
 
 export default function RiskRanking() {
   const { filters, choices, modelVersion, asOf, total, rows } = useLoaderData<typeof loader>();
-  const location = useLocation();
   const filtered = rows.length !== total;
   const count = `${rows.length} ${rows.length === 1 ? "trust" : "trusts"}${filtered ? ` of ${total}` : ""}`;
   const perBand = [1, 2, 3, 4, 5, 6].map((band) => ({ label: `Band ${band}`, value: rows.filter((r) => r.band === band).length, tone: `band-${band}` }));
@@ -69,8 +69,7 @@ export default function RiskRanking() {
       </p>
       <div className="govuk-grid-row">
         <div className="govuk-grid-column-one-quarter">
-          <Form method="get" action="/risk" className="app-filter-panel" key={location.search} role="search" aria-label="Filter the ranking">
-            <h2 className="govuk-heading-s">Filter</h2>
+          <FilterPanel action="/risk" label="Filter the ranking">
             <Select
               name="region"
               label="Region"
@@ -79,15 +78,7 @@ export default function RiskRanking() {
             />
             <Select name="type" label="Type" defaultValue={filters.broadType ?? ""} options={[ANY, ...choices.types]} />
             <Select name="band" label="Band" defaultValue={filters.band ? String(filters.band) : ""} options={[ANY, ...BAND_OPTIONS]} />
-            <div className="govuk-button-group">
-              <button type="submit" className="govuk-button govuk-button--secondary" data-module="govuk-button">
-                Apply filters
-              </button>
-              <Link to="/risk" className="govuk-link govuk-link--no-visited-state">
-                Clear filters
-              </Link>
-            </div>
-          </Form>
+          </FilterPanel>
         </div>
         <div className="govuk-grid-column-three-quarters">
           <p className="govuk-body govuk-!-font-weight-bold" role="status" id="risk-count">

@@ -17,6 +17,7 @@ import { formatCalendarDate, formatDateTime } from "~/ui/dates";
 import { ErrorSummary, NotificationBanner, Select, Textarea } from "~/ui/form";
 import { TableHead } from "~/ui/table";
 import { SummaryRow } from "~/ui/summary-list";
+import { OverridesTable } from "~/selection/overrides-table";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.round.name ?? "Round"} – Selection rounds – Deep Dive` }];
 
@@ -35,7 +36,6 @@ const STATUS_TAGS = {
 } as const;
 
 const KIND_LABELS = { mandatory: "Mandatory", drawn: "Drawn", validation: "Validation", added: "Added by hand" } as const;
-const CHANGE_LABELS = { removed: "Removed", added: "Added", restored: "Added back" } as const;
 
 /** Selection is confidential: programme leads only; everyone else gets 404 (docs/decisions/0008-selection.md). */
 export function loader(args: LoaderFunctionArgs) {
@@ -250,23 +250,7 @@ export default function RoundPage() {
             <p className="govuk-body">No trust has been removed or added by hand.</p>
           ) : (
             <div className="app-table-wrapper">
-              <table className="govuk-table govuk-table--small-text-until-tablet">
-                <caption className="govuk-table__caption govuk-table__caption--s govuk-visually-hidden">Overrides, oldest first</caption>
-                <TableHead headings={["When", "Change", "Trust", "Reason", "By"]} />
-                <tbody className="govuk-table__body">
-                  {round.overrides.map((o, i) => (
-                    <tr className="govuk-table__row" key={i}>
-                      <td className="govuk-table__cell">{formatDateTime(o.at)}</td>
-                      <td className="govuk-table__cell">{CHANGE_LABELS[o.change]}</td>
-                      <th scope="row" className="govuk-table__header">
-                        {`${o.trustName} (${o.trustCode})`}
-                      </th>
-                      <td className="govuk-table__cell">{o.reason}</td>
-                      <td className="govuk-table__cell">{o.by}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <OverridesTable overrides={round.overrides} caption="Overrides, oldest first" showCaption={false} />
             </div>
           )}
         </>

@@ -2,14 +2,13 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { actorFor, notFound, requireRole } from "~/auth/guards.server";
 import { recordRoundViewed, roundView, verifyRound, type VerifiedPick } from "~/selection/rounds.server";
-import { formatDateTime } from "~/ui/dates";
 import { NotificationBanner } from "~/ui/form";
 import { TableHead } from "~/ui/table";
+import { OverridesTable } from "~/selection/overrides-table";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Verify ${data?.round.name ?? "round"} – Selection rounds – Deep Dive` }];
 
 const KIND_LABELS: Record<string, string> = { mandatory: "Mandatory", drawn: "Drawn", validation: "Validation", added: "Added by hand" };
-const CHANGE_LABELS = { removed: "Removed", added: "Added", restored: "Added back" } as const;
 
 /**
  * Re-runs a closed round's draw and compares it with the stored picks. Programme leads only (0008). Not nested
@@ -120,25 +119,11 @@ export default function VerifyRound() {
             {v.overrides.length === 0 ? (
               <p className="govuk-body">No trust was removed or added by hand. Overrides are decisions made after the draw, so they are listed here, not as differences.</p>
             ) : (
-              <table className="govuk-table govuk-table--small-text-until-tablet">
-                <caption className="govuk-table__caption govuk-table__caption--s">
-                  Decisions made after the draw: listed here, not counted as differences
-                </caption>
-                <TableHead headings={["When", "Change", "Trust", "Reason", "By"]} />
-                <tbody className="govuk-table__body">
-                  {v.overrides.map((o, i) => (
-                    <tr className="govuk-table__row" key={i}>
-                      <td className="govuk-table__cell">{formatDateTime(o.at)}</td>
-                      <td className="govuk-table__cell">{CHANGE_LABELS[o.change]}</td>
-                      <th scope="row" className="govuk-table__header">
-                        {`${o.trustName} (${o.trustCode})`}
-                      </th>
-                      <td className="govuk-table__cell">{o.reason}</td>
-                      <td className="govuk-table__cell">{o.by}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <OverridesTable
+                overrides={v.overrides}
+                caption="Decisions made after the draw: listed here, not counted as differences"
+                showCaption
+              />
             )}
 
             <h2 className="govuk-heading-m">Check it yourself</h2>

@@ -1,10 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { requireStaff } from "~/auth/guards.server";
 import { BROAD_TYPE_LABELS, listTrusts, parseTrustFilters, trustFilterChoices } from "~/trusts/register.server";
 import { formatCalendarDate } from "~/ui/dates";
 import { Select, TextInput } from "~/ui/form";
 import { TableHead } from "~/ui/table";
+import { FilterPanel } from "~/ui/filter-panel";
 
 export const meta: MetaFunction = () => [{ title: "NHS trusts – Deep Dive" }];
 
@@ -24,16 +25,13 @@ function statusText(row: { closedOn: string | null; isClosed: boolean }) {
 
 export default function Trusts() {
   const { filters, choices, rows } = useLoaderData<typeof loader>();
-  const location = useLocation();
   const count = `${rows.length} ${rows.length === 1 ? "trust" : "trusts"}`;
   return (
     <>
       <h1 className="govuk-heading-l">NHS trusts</h1>
       <div className="govuk-grid-row">
         <div className="govuk-grid-column-one-quarter">
-          {/* A GET form: the filters are in the address, so a filtered list can be bookmarked and works without JavaScript. */}
-          <Form method="get" action="/trusts" className="app-filter-panel" key={location.search} role="search" aria-label="Filter trusts">
-            <h2 className="govuk-heading-s">Filter</h2>
+          <FilterPanel action="/trusts" label="Filter trusts">
             <TextInput name="q" label="Name or ODS code" type="search" defaultValue={filters.q} spellCheck={false} />
             <Select
               name="type"
@@ -69,15 +67,7 @@ export default function Trusts() {
                 { value: "all", text: "Open and closed" },
               ]}
             />
-            <div className="govuk-button-group">
-              <button type="submit" className="govuk-button govuk-button--secondary" data-module="govuk-button">
-                Apply filters
-              </button>
-              <Link to="/trusts" className="govuk-link govuk-link--no-visited-state">
-                Clear filters
-              </Link>
-            </div>
-          </Form>
+          </FilterPanel>
         </div>
         <div className="govuk-grid-column-three-quarters">
           <p className="govuk-body govuk-!-font-weight-bold" role="status" id="trust-count">
