@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { recordAudit } from "~/audit/audit.server";
 import { actorFor, notFound, requireStaff } from "~/auth/guards.server";
 import { writeTransaction } from "~/db.server";
-import { categoryText } from "~/risk/model";
+import { historySeries } from "~/risk/history-series";
 import { currentModel, freshnessText, indicatorInfo, observationHistory, rankTrusts } from "~/risk/ranking.server";
 import { BROAD_TYPE_LABELS, getTrust, todayInLondon } from "~/trusts/register.server";
 import { BandTag, BarChart, LineChart, NumericTableHead } from "~/ui/charts";
@@ -14,13 +14,6 @@ import { SummaryRow } from "~/ui/summary-list";
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.trust.name}: risk – Deep Dive` : "Page not found – Deep Dive" },
 ];
-
-interface Step {
-  from: string;
-  to: string;
-  text: string;
-  period: string | null;
-}
 
 /**
  * One trust's risk: score, band, likelihood, impact, each indicator's contribution and its history. A closed trust
@@ -45,46 +38,7 @@ export function loader(args: LoaderFunctionArgs) {
   const row = ranking?.rows.find((r) => r.trustCode === trust.odsCode) ?? null;
 
   const history = observationHistory(trust.odsCode);
-  const order = [...Object.keys(model.config.indicators), ...[...info.keys()].filter((c) => !(c in model.config.indicators))];
-  const codes = [...new Set(history.map((h) => h.indicatorCode))].sort((a, b) => {
-    const ia = order.indexOf(a);
-    const ib = order.indexOf(b);
-    return (ia < 0 ? Infinity : ia) - (ib < 0 ? Infinity : ib) || a.localeCompare(b);
-  });
-  const series = codes.map((code) => {
-    const def = info.get(code);
-    const points = history.filter((h) => h.indicatorCode === code);
-    const label = def?.label ?? code;
-    if (def?.valueType === "category" || def?.valueType === "boolean") {
-      const steps: Step[] = [];
-      for (const p of points) {
-        const text = def.valueType === "boolean" ? (p.numericValue !== 0 ? "Yes" : "No") : categoryText(p.value);
-        const last = steps[steps.length - 1];
-        if (last && last.text === text && last.period === p.period) last.to = p.observedOn;
-        else steps.push({ from: p.observedOn, to: p.observedOn, text, period: p.period });
-      }
-      return { code, label, kind: "steps" as const, steps: steps.reverse(), unit: null, points: [], min: null, max: null, references: [] };
-    }
-    const normalise = model.config.indicators[code]?.normalise;
-    const references =
-      normalise?.kind === "linear"
-        ? [
-            { value: normalise.good, label: `good: ${normalise.good}` },
-            { value: normalise.bad, label: `bad: ${normalise.bad}` },
-          ]
-        : [];
-    return {
-      code,
-      label,
-      kind: "line" as const,
-      steps: [],
-      unit: def?.unit ?? null,
-      points: points.map((p) => ({ date: p.observedOn, value: p.numericValue })),
-      min: def?.minValue ?? null,
-      max: def?.maxValue ?? null,
-      references,
-    };
-  });
+  const series = historySeries(history, info, model.config);
 
   return {
     trust: {
