@@ -9,6 +9,7 @@ import { getConfig } from "./config.server";
 import { getDb } from "./db.server";
 import { ensureBuiltInIndicators } from "./risk/indicators.server";
 import { ensureDefaultRiskModel } from "./risk/ranking.server";
+import { ensureShippedBankHolidays } from "./scheduling/bank-holidays.server";
 import { loadReferenceRegister } from "./trusts/reference.server";
 
 export interface BootReport {
@@ -29,6 +30,8 @@ export async function boot(): Promise<BootReport> {
   ensureBuiltInIndicators(db);
   // The shipped risk model, made current on a new install.
   ensureDefaultRiskModel(db);
+  // Bank holidays shipped with this release that the database does not have yet.
+  ensureShippedBankHolidays(db);
 
   const accounts = db.select({ n: count() }).from(users).get()!.n;
   if (accounts === 0 && config.DEMO_DATA === "on") {

@@ -287,3 +287,158 @@ export const selectionPicks = sqliteTable(
   },
   (t) => [uniqueIndex("pick_round_trust_uq").on(t.roundId, t.trustCode), index("pick_trust_idx").on(t.trustCode)],
 );
+
+// ── Scheduling: inspectors, leave, conflicts of interest, bank holidays, visits ───────────────────────────────
+
+export const SKILLS = ["technical_testing", "governance_risk"] as const;
+
+/**
+ * What the planner needs to know about an inspector (one row per inspector account). The base is a free-text label
+ * ("Leeds office", "LS1 4AP") and, for distances, the NHS trust nearest to it, whose location is in the register
+ * (docs/decisions/0010-scheduling.md).
+ */
+export const inspectorProfiles = sqliteTable("inspector_profiles", {
+  userId: text("user_id")
+    .primaryKey()
+    .references(() => users.id),
+  homeRegionCode: text("home_region_code").notNull(),
+  baseLabel: text("base_label").notNull().default(""),
+  baseTrustCode: text("base_trust_code").references(() => trusts.odsCode),
+  /** JSON array of SKILLS. */
+  skills: text("skills").notNull().default("[]"),
+  maxVisitsPerWeek: integer("max_visits_per_week").notNull().default(2),
+  /** JSON array of ISO weekdays (1 = Monday … 5 = Friday) the inspector does not work. */
+  nonWorkingWeekdays: text("non_working_weekdays").notNull().default("[]"),
+  updatedAt: text("updated_at"),
+  updatedBy: text("updated_by").references(() => users.id),
+});
+
+/** Leave and other unavailability, both dates included. Cancelled leave is kept, marked cancelled. */
+export const inspectorLeave = sqliteTable(
+  "inspector_leave",
+  {
+    id: text("id").primaryKey(),
+    inspectorId: text("inspector_id")
+      .notNull()
+      .references(() => users.id),
+    startDate: text("start_date").notNull(),
+    endDate: text("end_date").notNull(),
+    kind: text("kind", { enum: ["leave", "training", "other"] }).notNull().default("leave"),
+    note: text("note").notNull().default(""),
+    createdBy: text("created_by")
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+    cancelledAt: text("cancelled_at"),
+    cancelledBy: text("cancelled_by").references(() => users.id),
+  },
+  (t) => [index("leave_inspector_idx").on(t.inspectorId, t.startDate)],
+);
+
+/** A trust an inspector must not inspect, why, and until when (both dates included). Ended early: kept, marked. */
+export const conflictsOfInterest = sqliteTable(
+  "conflicts_of_interest",
+  {
+    id: text("id").primaryKey(),
+    inspectorId: text("inspector_id")
+      .notNull()
+      .references(() => users.id),
+    trustCode: text("trust_code")
+      .notNull()
+      .references(() => trusts.odsCode),
+    reason: text("reason").notNull(),
+    until: text("until").notNull(),
+    declaredBy: text("declared_by")
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+    withdrawnAt: text("withdrawn_at"),
+    withdrawnBy: text("withdrawn_by").references(() => users.id),
+  },
+  (t) => [index("conflict_inspector_idx").on(t.inspectorId)],
+);
+
+/** Bank holidays in England and Wales: the shipped list (db/reference) plus one-off days an admin adds. */
+export const bankHolidays = sqliteTable("bank_holidays", {
+  date: text("date").primaryKey(),
+  title: text("title").notNull(),
+  source: text("source", { enum: ["shipped", "admin"] }).notNull(),
+  createdBy: text("created_by").references(() => users.id),
+  createdAt: createdAt(),
+});
+
+/** An inspector's private calendar feed: only the SHA-256 of the secret token in its URL is stored. */
+export const calendarFeeds = sqliteTable(
+  "calendar_feeds",
+  {
+    inspectorId: text("inspector_id")
+      .primaryKey()
+      .references(() => users.id),
+    tokenHash: text("token_hash").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("calendar_feed_token_uq").on(t.tokenHash)],
+);
+
+export const SCHEDULE_STATUSES = ["proposed", "accepted"] as const;
+
+/**
+ * A round's schedule. Its seed (for the planner's random choice among equally good dates) is a secret of its own,
+ * never the round's draw seed, which is revealed when the round closes.
+ */
+export const roundSchedules = sqliteTable("round_schedules", {
+  roundId: text("round_id")
+    .primaryKey()
+    .references(() => selectionRounds.id),
+  seed: text("seed").notNull(),
+  status: text("status", { enum: SCHEDULE_STATUSES }).notNull().default("proposed"),
+  teamSize: integer("team_size").notNull().default(2),
+  /** JSON: the picks the planner could not place, with its reasons, from the latest planning run. */
+  unplaced: text("unplaced").notNull().default("[]"),
+  plannedAt: text("planned_at").notNull(),
+  plannedBy: text("planned_by")
+    .notNull()
+    .references(() => users.id),
+  acceptedAt: text("accepted_at"),
+  acceptedBy: text("accepted_by").references(() => users.id),
+});
+
+export const VISIT_STATUSES = ["proposed", "scheduled", "completed", "cancelled"] as const;
+
+/** One unannounced visit to a trust in a round. `version` guards against two leads changing it at once. */
+export const visits = sqliteTable(
+  "visits",
+  {
+    id: text("id").primaryKey(),
+    roundId: text("round_id")
+      .notNull()
+      .references(() => selectionRounds.id),
+    trustCode: text("trust_code")
+      .notNull()
+      .references(() => trusts.odsCode),
+    visitDate: text("visit_date").notNull(),
+    status: text("status", { enum: VISIT_STATUSES }).notNull().default("proposed"),
+    /** JSON: why the planner chose this date and team, or the lead's reason for changing it. */
+    reasons: text("reasons").notNull().default("[]"),
+    version: integer("version").notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: text("updated_at"),
+    updatedBy: text("updated_by").references(() => users.id),
+  },
+  (t) => [index("visit_round_idx").on(t.roundId), index("visit_trust_idx").on(t.trustCode), index("visit_date_idx").on(t.visitDate)],
+);
+
+/** Who is on a visit's team: exactly one lead, and one or two members. */
+export const visitTeamMembers = sqliteTable(
+  "visit_team_members",
+  {
+    visitId: text("visit_id")
+      .notNull()
+      .references(() => visits.id),
+    inspectorId: text("inspector_id")
+      .notNull()
+      .references(() => users.id),
+    role: text("role", { enum: ["lead", "member"] }).notNull(),
+  },
+  (t) => [uniqueIndex("visit_team_uq").on(t.visitId, t.inspectorId), index("visit_team_inspector_idx").on(t.inspectorId)],
+);

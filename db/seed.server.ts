@@ -8,6 +8,7 @@ import { recordAudit, SYSTEM_ACTOR } from "../app/audit/audit.server";
 import { hashPassword } from "../app/auth/password.server";
 import { writeTransaction, type Db } from "../app/db.server";
 import { seedDemoIndicators, type DemoIndicatorReport } from "./demo-indicators.server";
+import { seedDemoSchedule, type DemoScheduleReport } from "./demo-schedule.server";
 
 export const DEMO_PASSWORD = "deep-dive-demo";
 export const DEMO_SEED = 20170512; // the day WannaCry reached the NHS
@@ -56,7 +57,7 @@ export function demoAccounts(seed = DEMO_SEED): DemoAccount[] {
 export async function seedDemoData(
   db: Db,
   seed = DEMO_SEED,
-): Promise<{ seed: number; accounts: number; indicators: DemoIndicatorReport }> {
+): Promise<{ seed: number; accounts: number; indicators: DemoIndicatorReport; schedule: DemoScheduleReport }> {
   // One hash serves every demo account: they share a published password, so separate salts would hide nothing,
   // and one scrypt run instead of seventeen keeps a fresh start quick.
   const passwordHash = await hashPassword(DEMO_PASSWORD);
@@ -78,5 +79,7 @@ export async function seedDemoData(
   }, db);
   // Indicator history: the real DSPT snapshots, then the synthetic monthly history (db/demo-indicators.server.ts).
   const indicators = seedDemoIndicators(db, seed);
-  return { seed, accounts: accounts.length, indicators };
+  // Inspectors' profiles, leave and conflicts; a past round with completed visits and an open one with visits ahead.
+  const schedule = seedDemoSchedule(db);
+  return { seed, accounts: accounts.length, indicators, schedule };
 }

@@ -64,3 +64,17 @@ export function requireTrustUser(args: GuardArgs): TrustUser {
   if (!user.trustCode) deny(args, user, "trust user without a trust");
   return user as TrustUser;
 }
+
+/**
+ * For a page about one person (such as an inspector's own page): lets through that person, or a user with one of
+ * `roles`; refuses anyone else as the guards do (404, audited). Call it after requireRole or requireUser.
+ */
+export function requireSelfOrRole(args: GuardArgs, user: SessionUser, personId: string, roles: readonly Role[]): SessionUser {
+  if (user.id !== personId && !roles.includes(user.role)) deny(args, user, `another person's page, and role ${user.role} not in ${roles.join(", ")}`);
+  return user;
+}
+
+/** Refuses a signed-in user something they may not see (a visit they are not on, say): 404, audited. */
+export function refuse(args: GuardArgs, user: SessionUser, reason: string): never {
+  deny(args, user, reason);
+}

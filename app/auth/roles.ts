@@ -30,7 +30,7 @@ export const ROLE_OPTIONS = (Object.keys(ROLE_LABELS) as Role[]).map((role) => (
 export const ROLE_HOMES: Record<Role, string> = {
   admin: "/admin/users",
   programme_lead: "/trusts",
-  inspector: "/trusts",
+  inspector: "/my-visits",
   trust_user: "/portal",
 };
 
@@ -44,6 +44,7 @@ export function navigationFor(role: Role): { href: string; text: string }[] {
         { href: "/admin/users", text: "Users" },
         { href: "/admin/trusts/import", text: "Register import" },
         { href: "/admin/indicators", text: "Indicators" },
+        { href: "/admin/bank-holidays", text: "Bank holidays" },
         { href: "/indicators/import", text: "Import indicators" },
         { href: "/admin/audit", text: "Audit trail" },
       ];
@@ -52,10 +53,12 @@ export function navigationFor(role: Role): { href: string; text: string }[] {
         { href: "/trusts", text: "Trusts" },
         { href: "/risk", text: "Risk" },
         { href: "/selection", text: "Selection rounds" },
+        { href: "/inspectors", text: "Inspectors" },
         { href: "/indicators/import", text: "Import indicators" },
       ];
     case "inspector":
       return [
+        { href: "/my-visits", text: "My visits" },
         { href: "/trusts", text: "Trusts" },
         { href: "/risk", text: "Risk" },
       ];

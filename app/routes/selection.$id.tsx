@@ -1,6 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
-import type { ReactNode } from "react";
 import { actorFor, notFound, requireRole } from "~/auth/guards.server";
 import {
   closeRound,
@@ -18,6 +17,7 @@ import { ErrorSummary, NotificationBanner, Select, Textarea } from "~/ui/form";
 import { TableHead } from "~/ui/table";
 import { SummaryRow } from "~/ui/summary-list";
 import { OverridesTable } from "~/selection/overrides-table";
+import { WarningText } from "~/ui/warning-text";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.round.name ?? "Round"} – Selection rounds – Deep Dive` }];
 
@@ -194,10 +194,10 @@ export default function RoundPage() {
         <>
           <h2 className="govuk-heading-m">Picks</h2>
           {round.plan?.overCapacity ? (
-            <Warning>
+            <WarningText>
               There are {round.plan.mandatory} mandatory trusts, more than the capacity of {round.capacity}. All of them are picked and nothing was drawn at
               random. Remove picks, with a reason, if the round cannot inspect them all.
-            </Warning>
+            </WarningText>
           ) : null}
           <p className="govuk-body">
             {`${active.length} ${active.length === 1 ? "trust" : "trusts"} in the round (capacity ${round.capacity}).`}
@@ -256,6 +256,17 @@ export default function RoundPage() {
         </>
       )}
 
+      {round.status !== "open" ? (
+        <>
+          <h2 className="govuk-heading-m">Visits</h2>
+          <p className="govuk-body">
+            <Link className="govuk-link" to={`/selection/${round.id}/schedule`}>
+              Plan and see the visits for this round
+            </Link>
+          </p>
+        </>
+      ) : null}
+
       {round.status === "drawn" ? (
         <div className="govuk-grid-row">
           <div className="govuk-grid-column-two-thirds">
@@ -306,10 +317,10 @@ export default function RoundPage() {
             </Form>
 
             <h2 className="govuk-heading-m">Close the round</h2>
-            <Warning>
+            <WarningText>
               Closing the round reveals its seed to everyone who can see the round, and its picks can no longer be changed. Its trusts can then be picked
               by other rounds again.
-            </Warning>
+            </WarningText>
             <Form method="post">
               <input type="hidden" name="intent" value="close" />
               <button type="submit" className="govuk-button govuk-button--warning" data-module="govuk-button">
@@ -337,16 +348,3 @@ export default function RoundPage() {
   );
 }
 
-function Warning({ children }: { children: ReactNode }) {
-  return (
-    <div className="govuk-warning-text">
-      <span className="govuk-warning-text__icon" aria-hidden="true">
-        !
-      </span>
-      <strong className="govuk-warning-text__text">
-        <span className="govuk-visually-hidden">Warning</span>
-        {children}
-      </strong>
-    </div>
-  );
-}

@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { actorFor, notFound, requireRole } from "~/auth/guards.server";
 import { closedRoundSnapshot, recordRoundViewed } from "~/selection/rounds.server";
 
@@ -17,7 +17,12 @@ export function loader(args: LoaderFunctionArgs) {
     headers: {
       "Content-Type": "application/json; charset=utf-8",
       "Content-Disposition": `attachment; filename="selection-round-${id}-snapshot.json"`,
-      "Cache-Control": "no-store",
     },
   });
+}
+
+/** Nothing is ever posted to a snapshot: 404, like any other address that does not take a form (not Remix's 405). */
+export function action(args: ActionFunctionArgs) {
+  requireRole(args, ["programme_lead"]);
+  throw notFound();
 }

@@ -2,6 +2,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { actorFor, requireRole } from "~/auth/guards.server";
 import { DEFAULT_VALIDATION_SHARE, openRound, SelectionError, type RoundFieldErrors } from "~/selection/rounds.server";
+import { DateInput, datePartsFrom, isoFromParts, type DateParts } from "~/ui/date-input";
 import { ErrorSummary, TextInput } from "~/ui/form";
 
 export const meta: MetaFunction = () => [{ title: "Open a selection round – Deep Dive" }];
@@ -12,8 +13,6 @@ export function loader(args: LoaderFunctionArgs) {
   return { defaultValidationShare: DEFAULT_VALIDATION_SHARE };
 }
 
-const DATE_PARTS = ["day", "month", "year"] as const;
-type DateParts = Record<(typeof DATE_PARTS)[number], string>;
 type Values = {
   name: string;
   periodStart: DateParts;
@@ -23,15 +22,6 @@ type Values = {
   validationShare: string;
 };
 type ActionData = { errors: RoundFieldErrors; values: Values };
-
-/** yyyy-mm-dd from the three boxes: "" when all are blank, and something that is not a date when any is not a number. */
-function isoFromParts(parts: DateParts): string {
-  if (DATE_PARTS.every((p) => parts[p].trim() === "")) return "";
-  if (!DATE_PARTS.every((p) => /^\d{1,4}$/.test(parts[p].trim()))) return "not a date";
-  const [d, m, y] = [parts.day.trim(), parts.month.trim(), parts.year.trim()];
-  if (y.length !== 4) return "not a date";
-  return `${y}-${m.padStart(2, "0")}-${d.padStart(2, "0")}`;
-}
 
 /** Errors in the order the fields appear, so the error summary reads down the page. */
 const inPageOrder = (e: RoundFieldErrors): RoundFieldErrors => ({
@@ -51,7 +41,7 @@ export async function action(args: ActionFunctionArgs) {
     const value = form.get(name);
     return typeof value === "string" ? value.slice(0, max) : "";
   };
-  const date = (name: string): DateParts => ({ day: field(`${name}Day`, 10), month: field(`${name}Month`, 10), year: field(`${name}Year`, 10) });
+  const date = (name: string): DateParts => datePartsFrom(form, name);
   const values: Values = {
     name: field("name", 500),
     periodStart: date("periodStart"),
@@ -77,48 +67,6 @@ export async function action(args: ActionFunctionArgs) {
     if (error instanceof SelectionError) return data<ActionData>({ errors: inPageOrder(error.fieldErrors), values }, { status: 400 });
     throw error;
   }
-}
-
-function DateInput({ name, legend, hint, error, value }: { name: string; legend: string; hint: string; error?: string; value?: DateParts }) {
-  const describedBy = [`${name}-hint`, error ? `${name}-error` : null].filter(Boolean).join(" ");
-  return (
-    <div className={`govuk-form-group${error ? " govuk-form-group--error" : ""}`}>
-      <fieldset className="govuk-fieldset" role="group" aria-describedby={describedBy}>
-        <legend className="govuk-fieldset__legend govuk-fieldset__legend--s">{legend}</legend>
-        <div id={`${name}-hint`} className="govuk-hint">
-          {hint}
-        </div>
-        {error ? (
-          <p id={`${name}-error`} className="govuk-error-message">
-            <span className="govuk-visually-hidden">Error:</span> {error}
-          </p>
-        ) : null}
-        <div className="govuk-date-input">
-          {DATE_PARTS.map((part, i) => {
-            // The first box carries the field's id, so the error summary's link lands on it.
-            const id = i === 0 ? name : `${name}-${part}`;
-            return (
-              <div className="govuk-date-input__item" key={part}>
-                <div className="govuk-form-group">
-                  <label className="govuk-label govuk-date-input__label" htmlFor={id}>
-                    {part[0]!.toUpperCase() + part.slice(1)}
-                  </label>
-                  <input
-                    className={`govuk-input govuk-date-input__input govuk-input--width-${part === "year" ? "4" : "2"}${error ? " govuk-input--error" : ""}`}
-                    id={id}
-                    name={`${name}${part[0]!.toUpperCase() + part.slice(1)}`}
-                    type="text"
-                    inputMode="numeric"
-                    defaultValue={value?.[part] ?? ""}
-                  />
-                </div>
-              </div>
-            );
-          })}
-        </div>
-      </fieldset>
-    </div>
-  );
 }
 
 export default function NewRound() {

@@ -8,7 +8,7 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { and, asc, desc, eq, gt, inArray, isNull, ne, notInArray, or, sql } from "drizzle-orm";
 import { z } from "zod";
-import { auditEvents, selectionPicks, selectionRounds, trusts, users } from "../../db/schema";
+import { auditEvents, selectionPicks, selectionRounds, trusts, users, visits } from "../../db/schema";
 import { recordAudit, type Actor } from "../audit/audit.server";
 import { isCalendarDate } from "../audit/audit-query.server";
 import { getDb, writeTransaction, type Db, type Tx } from "../db.server";
@@ -353,13 +353,23 @@ function pickedElsewhere(tx: Tx, roundId: string): Set<string> {
 /**
  * The snapshot of every input to the draw: the rules, the model version, and every open trust in the current
  * ranking with its score, band, weight (weightForScore) and any exclusion. Closed trusts are not in the ranking.
- * Deep Dive has no inspections yet, so no trust has a last inspection date or a critical outcome Not achieved.
+ * A trust's last inspection is its latest completed visit. No finding is recorded yet, so no trust has a critical
+ * outcome Not achieved.
  */
 export function buildSnapshot(tx: Tx, round: typeof selectionRounds.$inferSelect, now: Date, db: Db = getDb()): DrawSnapshot {
   const ranking = currentRanking(undefined, db);
   const elsewhere = pickedElsewhere(tx, round.id);
+  const lastVisits = new Map(
+    tx
+      .select({ trustCode: visits.trustCode, last: sql<string>`max(${visits.visitDate})` })
+      .from(visits)
+      .where(eq(visits.status, "completed"))
+      .groupBy(visits.trustCode)
+      .all()
+      .map((v) => [v.trustCode, v.last]),
+  );
   const candidates: Candidate[] = ranking.rows.map((row) => {
-    const lastInspectedOn: string | null = null;
+    const lastInspectedOn = lastVisits.get(row.trustCode) ?? null;
     const criticalNotAchievedDue = false;
     const excluded = elsewhere.has(row.trustCode)
       ? "picked-in-another-round"
@@ -499,6 +509,11 @@ export function overridePick(roundId: string, raw: Partial<Record<keyof Override
     if (action === "remove") {
       if (!pick || pick.removedAt) throw new SelectionError({ trustCode: "That trust is not picked in this round" });
       tx.update(selectionPicks).set({ removedAt: now, removedBy: actor.userId, removedReason: reason }).where(eq(selectionPicks.id, pick.id)).run();
+      // A trust no longer picked is no longer visited: its planned visit, if any, is cancelled (kept, marked).
+      tx.update(visits)
+        .set({ status: "cancelled", updatedAt: now, updatedBy: actor.userId, version: sql`${visits.version} + 1` })
+        .where(and(eq(visits.roundId, roundId), eq(visits.trustCode, trustCode), inArray(visits.status, ["proposed", "scheduled"])))
+        .run();
       audit("removed", pick.id);
       return;
     }

@@ -12,6 +12,14 @@ export function formatCalendarDate(isoDate: string | null | undefined): string {
   return format(new Date(y, m - 1, d), "d MMMM yyyy");
 }
 
+/** "Monday 30 November 2026" from a yyyy-mm-dd calendar date (no time zone involved). */
+export function formatCalendarDateWithWeekday(isoDate: string | null | undefined): string {
+  if (!isoDate) return "";
+  const [y, m, d] = isoDate.split("-").map(Number);
+  if (!y || !m || !d) return isoDate;
+  return format(new Date(y, m - 1, d), "EEEE d MMMM yyyy");
+}
+
 /** "30 November 2026, 2:05pm" in London time from a UTC instant. */
 export function formatDateTime(isoInstant: string | null | undefined): string {
   if (!isoInstant) return "";

@@ -245,6 +245,65 @@ export function Radios({
   );
 }
 
+/**
+ * GOV.UK checkboxes in a fieldset, all with the same name (the form sends each ticked value); the first checkbox
+ * has the field's id, so the error summary link lands on it.
+ */
+export function Checkboxes({
+  name,
+  legend,
+  options,
+  defaultValues,
+  error,
+  hint,
+  small,
+}: {
+  name: string;
+  legend: string;
+  options: { value: string; text: string; hint?: string }[];
+  defaultValues?: readonly string[] | null;
+  error?: string;
+  hint?: string;
+  /** The smaller checkboxes (govuk-checkboxes--small), for a long list or a form within a page. */
+  small?: boolean;
+}) {
+  const describedBy = describedByFor(name, hint, error);
+  return (
+    <div className={`govuk-form-group${error ? " govuk-form-group--error" : ""}`}>
+      <fieldset className="govuk-fieldset" aria-describedby={describedBy}>
+        <legend className="govuk-fieldset__legend govuk-fieldset__legend--s">{legend}</legend>
+        <HintAndError name={name} hint={hint} error={error} />
+        <div className={`govuk-checkboxes${small ? " govuk-checkboxes--small" : ""}`} data-module="govuk-checkboxes">
+          {options.map((option, i) => {
+            const id = i === 0 ? name : `${name}-${i + 1}`;
+            return (
+              <div key={option.value} className="govuk-checkboxes__item">
+                <input
+                  className="govuk-checkboxes__input"
+                  id={id}
+                  name={name}
+                  type="checkbox"
+                  value={option.value}
+                  defaultChecked={defaultValues?.includes(option.value) ?? false}
+                  aria-describedby={option.hint ? `${id}-item-hint` : undefined}
+                />
+                <label className="govuk-label govuk-checkboxes__label" htmlFor={id}>
+                  {option.text}
+                </label>
+                {option.hint ? (
+                  <div id={`${id}-item-hint`} className="govuk-hint govuk-checkboxes__hint">
+                    {option.hint}
+                  </div>
+                ) : null}
+              </div>
+            );
+          })}
+        </div>
+      </fieldset>
+    </div>
+  );
+}
+
 /** A GOV.UK notification banner, for the result of what the user just did. */
 export function NotificationBanner({ title = "Success", children, success = true }: { title?: string; children: ReactNode; success?: boolean }) {
   return (

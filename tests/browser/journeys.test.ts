@@ -19,7 +19,7 @@ describe("each demo role signs in and lands on its home", () => {
   const roles = [
     { email: "admin@deepdive.test", home: "/admin/users", heading: "Users" },
     { email: "lead@deepdive.test", home: "/trusts", heading: "NHS trusts" },
-    { email: "inspector1@deepdive.test", home: "/trusts", heading: "NHS trusts" },
+    { email: "inspector1@deepdive.test", home: "/my-visits", heading: "My visits" },
     { email: "trust.rj1@deepdive.test", home: "/portal", heading: "Guy's and St Thomas' NHS Foundation Trust" },
     { email: "trust.rru@deepdive.test", home: "/portal", heading: "London Ambulance Service NHS Trust" },
     { email: "trust.rtd@deepdive.test", home: "/portal", heading: "The Newcastle upon Tyne Hospitals NHS Foundation Trust" },

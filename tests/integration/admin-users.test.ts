@@ -114,7 +114,7 @@ describe("creating a user", () => {
 
     const signIn = await new Client(server.url).signIn("nia.inspector@cqc.example", "a sound long passphrase");
     expect(signIn.status).toBe(302);
-    expect(signIn.headers.get("location")).toBe("/trusts");
+    expect(signIn.headers.get("location")).toBe("/my-visits");
   });
 
   it("gives a trust user their trust, and ignores a trust chosen for any other role", async () => {

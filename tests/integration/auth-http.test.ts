@@ -31,7 +31,7 @@ describe("signing in", () => {
     for (const [email, home] of [
       ["admin@deepdive.test", "/admin/users"],
       ["lead@deepdive.test", "/trusts"],
-      ["inspector1@deepdive.test", "/trusts"],
+      ["inspector1@deepdive.test", "/my-visits"],
       ["trust.rj1@deepdive.test", "/portal"],
     ] as const) {
       const client = new Client(server.url);

@@ -15,7 +15,10 @@ type Who = "anonymous" | "admin" | "programme_lead" | "inspector" | "trust_user"
 type Answer = "ok" | "sign-in" | "404";
 
 interface RouteRow {
-  /** A URL that reaches the module; :userId is replaced with a real user id, :roundId with a closed selection round. */
+  /**
+   * A URL that reaches the module; :userId is replaced with a real user id (inspector2), :roundId with a closed
+   * selection round, :visitId with a scheduled demo visit that inspector1 is not on.
+   */
   url: string;
   get?: Record<Who, Answer>;
   post?: Record<Who, Answer>;
@@ -33,6 +36,7 @@ const nobody: Record<Who, Answer> = { anonymous: "404", admin: "404", programme_
 const everyone: Record<Who, Answer> = { anonymous: "ok", admin: "ok", programme_lead: "ok", inspector: "ok", trust_user: "ok" };
 /** Selection is confidential: programme leads only, and 404 for everyone else, admins included (decision 0008). */
 const leadOnly: Record<Who, Answer> = { anonymous: "sign-in", admin: "404", programme_lead: "ok", inspector: "404", trust_user: "404" };
+const inspectorOnly: Record<Who, Answer> = { anonymous: "sign-in", admin: "404", programme_lead: "404", inspector: "ok", trust_user: "404" };
 
 const TABLE: Record<string, RouteRow> = {
   "_index.tsx": { url: "/", get: signedInAny },
@@ -52,7 +56,12 @@ const TABLE: Record<string, RouteRow> = {
   "selection.new.tsx": { url: "/selection/new", get: leadOnly, post: leadOnly },
   "selection.$id.tsx": { url: "/selection/:roundId", get: leadOnly, post: leadOnly },
   "selection.$id_.verify.tsx": { url: "/selection/:roundId/verify", get: leadOnly },
-  "selection.$id_.snapshot.ts": { url: "/selection/:roundId/snapshot", get: leadOnly, download: true },
+  "selection.$id_.snapshot.ts": {
+    url: "/selection/:roundId/snapshot",
+    get: leadOnly,
+    post: { anonymous: "sign-in", admin: "404", programme_lead: "404", inspector: "404", trust_user: "404" },
+    download: true,
+  },
   "indicators.import.tsx": { url: "/indicators/import", get: { anonymous: "sign-in", admin: "ok", programme_lead: "ok", inspector: "404", trust_user: "404" }, post: { anonymous: "sign-in", admin: "ok", programme_lead: "ok", inspector: "404", trust_user: "404" } },
   "admin.indicators.tsx": { url: "/admin/indicators", get: adminOnly, post: adminOnly },
   "risk._index.tsx": { url: "/risk", get: staffOnly },
@@ -60,6 +69,15 @@ const TABLE: Record<string, RouteRow> = {
   "risk.models._index.tsx": { url: "/risk/models", get: staffOnly },
   "risk.models.new.tsx": { url: "/risk/models/new", get: leadOnly, post: leadOnly },
   "risk.models.$id.tsx": { url: "/risk/models/1", get: staffOnly, post: leadOnly },
+  // Scheduling is confidential like selection; an inspector sees only visits they are on (the row's visit is not theirs).
+  "selection.$id_.schedule.tsx": { url: "/selection/:roundId/schedule", get: leadOnly, post: leadOnly },
+  "visits.$id.tsx": { url: "/visits/:visitId", get: leadOnly },
+  "visits.$id_.change.tsx": { url: "/visits/:visitId/change", get: leadOnly, post: leadOnly },
+  "my-visits.tsx": { url: "/my-visits", get: inspectorOnly, post: inspectorOnly },
+  "calendar.$token.deep-dive[.ics].ts": { url: "/calendar/not-a-real-token/deep-dive.ics", get: nobody, post: nobody, public: true, download: true },
+  "inspectors._index.tsx": { url: "/inspectors", get: leadOnly },
+  "inspectors.$id.tsx": { url: "/inspectors/:userId", get: leadOnly, post: leadOnly },
+  "admin.bank-holidays.tsx": { url: "/admin/bank-holidays", get: adminOnly, post: adminOnly },
 };
 
 const routesDir = path.resolve("app", "routes");
@@ -93,6 +111,7 @@ describe("what each kind of user gets", () => {
   const clients = {} as Record<Who, Client>;
   let userId = "";
   let roundId = "";
+  let visitId = "";
 
   beforeAll(async () => {
     server = await startServer();
@@ -105,6 +124,15 @@ describe("what each kind of user gets", () => {
     ]);
     const db = new Database(server.databaseFile, { readonly: true });
     userId = (db.prepare("SELECT id FROM users WHERE email = 'inspector2@deepdive.test'").get() as { id: string }).id;
+    visitId = (
+      db
+        .prepare(
+          `SELECT v.id FROM visits v WHERE v.status = 'scheduled' AND NOT EXISTS (
+             SELECT 1 FROM visit_team_members m JOIN users u ON u.id = m.inspector_id WHERE m.visit_id = v.id AND u.email = 'inspector1@deepdive.test')
+           ORDER BY v.visit_date LIMIT 1`,
+        )
+        .get() as { id: string }
+    ).id;
     db.close();
     // A selection round the lead opens, draws and closes over HTTP (a closed round answers on every selection URL).
     const lead = clients.programme_lead;
@@ -141,7 +169,7 @@ describe("what each kind of user gets", () => {
   };
 
   it.each(cases)("$method $url as $who → $answer", async ({ file, url, method, who, answer }) => {
-    const target = url.replace(":userId", userId).replace(":roundId", roundId);
+    const target = url.replace(":userId", userId).replace(":roundId", roundId).replace(":visitId", visitId);
     // Signing out ends the session it is sent with, so it gets a session of its own.
     const client =
       file === "sign-out.tsx" && who !== "anonymous" ? await signedIn(server.url, demoEmail[who]) : clients[who];

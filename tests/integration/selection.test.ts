@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseSnapshot, planDraw } from "../../app/selection/draw";
+import { inspectedRecently, parseSnapshot, planDraw } from "../../app/selection/draw";
 import { commitmentFor } from "../../app/selection/random";
 import { signedIn, type Client } from "../support/http";
 import { startServer, type RunningServer } from "../support/server";
@@ -41,6 +41,7 @@ interface RoundRow {
   status: string;
   snapshot: string | null;
   capacity: number;
+  period_start: string;
 }
 interface PickRow {
   id: number;
@@ -59,6 +60,27 @@ interface AuditRow {
   actor_label: string;
 }
 
+/** Trusts picked (and not removed) in the rounds other than `roundId` that are not closed, such as the demo's. */
+const pickedInOtherOpenRounds = (roundId: string) =>
+  new Set(
+    withSqlite((db) =>
+      (
+        db
+          .prepare("SELECT p.trust_code AS code FROM selection_picks p JOIN selection_rounds r ON r.id = p.round_id WHERE r.id <> ? AND r.status <> 'closed' AND p.removed_at IS NULL")
+          .all(roundId) as { code: string }[]
+      ).map((r) => r.code),
+    ),
+  );
+/** Each trust's latest completed visit (the demo has a past round of them). */
+const lastVisits = () =>
+  new Map(
+    withSqlite((db) =>
+      (db.prepare("SELECT trust_code AS code, max(visit_date) AS last FROM visits WHERE status = 'completed' GROUP BY trust_code").all() as { code: string; last: string }[]).map((r) => [
+        r.code,
+        r.last,
+      ]),
+    ),
+  );
 const roundRow = (id: string) => withSqlite((db) => db.prepare("SELECT * FROM selection_rounds WHERE id = ?").get(id) as RoundRow);
 const picksOf = (id: string) =>
   withSqlite((db) => db.prepare("SELECT * FROM selection_picks WHERE round_id = ? ORDER BY draw_order IS NULL, draw_order, id").all(id) as PickRow[]);
@@ -190,7 +212,9 @@ describe("a round from open to verified", () => {
     expect(snapshot.modelVersion.id).toBeGreaterThan(0);
 
     const picks = picksOf(roundA);
-    const mandatory = snapshot.candidates.filter((c) => c.band === 1);
+    // Band 1 is mandatory, unless picked in another round still in progress (the demo has one).
+    const elsewhere = pickedInOtherOpenRounds(roundA);
+    const mandatory = snapshot.candidates.filter((c) => c.band === 1 && !elsewhere.has(c.trustCode));
     const plan = planDraw(snapshot);
     expect(plan.overCapacity).toBe(false);
     expect(picks.length).toBeLessThanOrEqual(30);
@@ -280,9 +304,18 @@ describe("a round from open to verified", () => {
     const activeA = new Set(picksOf(roundA).filter((p) => !p.removed_at).map((p) => p.trust_code));
     const removedA = picksOf(roundA).filter((p) => p.removed_at).map((p) => p.trust_code);
     const snapshotB = parseSnapshot(roundRow(roundB).snapshot!);
+    const elsewhere = pickedInOtherOpenRounds(roundB);
+    const visited = lastVisits();
     for (const c of snapshotB.candidates) {
-      expect(c.excluded, c.trustCode).toBe(activeA.has(c.trustCode) ? "picked-in-another-round" : null);
+      const expected = elsewhere.has(c.trustCode)
+        ? "picked-in-another-round"
+        : inspectedRecently(visited.get(c.trustCode) ?? null, roundRow(roundB).period_start, 12)
+          ? "recently-inspected"
+          : null;
+      expect(c.excluded, c.trustCode).toBe(expected);
+      expect(c.lastInspectedOn, c.trustCode).toBe(visited.get(c.trustCode) ?? null);
     }
+    for (const code of activeA) expect(elsewhere.has(code)).toBe(true);
     for (const code of removedA) expect(activeA.has(code)).toBe(false);
     const picksB = picksOf(roundB);
     expect(picksB.length).toBeGreaterThan(0);
