@@ -461,9 +461,10 @@ export function scheduleView(roundId: string, db: Db = getDb()): ScheduleView | 
     const lead = v.team.find((m) => m.role === "lead");
     const check: VisitToCheck = { trustCode: v.trustCode, date: v.date, leadId: lead?.id ?? "", memberIds: v.team.filter((m) => m.role === "member").map((m) => m.id) };
     const visitTeamSize = Math.min(3, Math.max(2, v.team.length)) as 2 | 3;
-    return checkSchedule({ ...input, teamSize: visitTeamSize, existingVisits: others.map((o) => ({ date: o.date, trustCode: o.trustCode, inspectorIds: [o.leadId, ...o.memberIds] })) }, [check]).map(
-      (b) => b.message,
-    );
+    const breaches = checkSchedule({ ...input, teamSize: visitTeamSize, existingVisits: others.map((o) => ({ date: o.date, trustCode: o.trustCode, inspectorIds: [o.leadId, ...o.memberIds] })) }, [check]);
+    // Someone on the team who is no longer a plannable inspector (account disabled, role or profile removed).
+    const nameOf = new Map(v.team.map((m) => [m.id, m.name]));
+    return breaches.map((b) => (b.rule === "inspector" && b.inspectorId && nameOf.has(b.inspectorId) ? `${nameOf.get(b.inspectorId)} can no longer be planned for visits (account disabled or no inspector profile)` : b.message));
   };
   const withVisit = new Set(live.map((v) => v.trustCode));
   const lastReasons = new Map(parseJsonArray(schedule?.unplaced ?? "[]", isUnplaced).map((u) => [u.trustCode, u.reasons]));

@@ -272,6 +272,19 @@ describe("a programme lead plans, accepts and changes a round's visits", () => {
     expect(visitsOf(roundId).find((v) => v.id === visit.id)!.version).toBe(visit.version + 1);
   });
 
+  it("flags a visit whose team member can no longer inspect", async () => {
+    const visit = visitsOf(roundId).find((v) => v.status === "scheduled")!;
+    const member = teamOf(visit.id).find((m) => m.role === "member")!;
+    const page = async () => readPage(await lead.get(`/selection/${roundId}/schedule`));
+    expect(await page()).not.toContain("can no longer be planned");
+    withSqlite((db) => db.prepare("UPDATE users SET disabled_at = ? WHERE id = ?").run(new Date().toISOString(), member.id));
+    try {
+      expect(await page()).toContain("can no longer be planned for visits (account disabled or no inspector profile)");
+    } finally {
+      withSqlite((db) => db.prepare("UPDATE users SET disabled_at = NULL WHERE id = ?").run(member.id));
+    }
+  });
+
   it("cancels a visit when its trust is removed from the round", async () => {
     const visit = visitsOf(roundId).at(-1)!;
     expect((await lead.post(`/selection/${roundId}`, { intent: "remove", removeTrustCode: visit.trust_code, removeReason: "No longer needed" })).status).toBe(302);
