@@ -76,7 +76,7 @@ describe("signing out", () => {
     const { context, page } = await freshPage(browser, { javaScriptEnabled: false });
     try {
       await signInThroughPage(page, server.url, "inspector2@deepdive.test");
-      expect(new URL(page.url()).pathname).toBe("/trusts");
+      expect(new URL(page.url()).pathname).toBe("/my-visits");
       await page.getByRole("button", { name: "Sign out" }).click();
       await page.waitForURL(/\/sign-in/);
       await page.goto(`${server.url}/trusts`);

@@ -10,6 +10,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addCalendarDays } from "../../app/scheduling/working-days";
 import { expectNoSeriousAxeViolations, freshPage, launchBrowser, signInThroughPage } from "../support/browser";
+import { addTrustUserForUnscheduledTrust } from "../support/database";
 import { signedIn } from "../support/http";
 import { startServer, type RunningServer } from "../support/server";
 
@@ -384,22 +385,7 @@ describe("without JavaScript", () => {
 
 describe("a trust user whose trust gets scheduled", () => {
   it("reads the same portal before and after, and gets 404 at the visit's and the schedule's addresses", async () => {
-    // A trust with no visit and in no round that is not closed, and a trust user for it.
-    const trustCode = withSqlite((db) => {
-      const row = db
-        .prepare(
-          `SELECT t.ods_code AS code FROM trusts t WHERE t.closed_on IS NULL AND t.latitude IS NOT NULL
-             AND t.ods_code NOT IN (SELECT p.trust_code FROM selection_picks p JOIN selection_rounds r ON r.id = p.round_id WHERE r.status <> 'closed')
-             AND t.ods_code NOT IN (SELECT trust_code FROM visits)
-           ORDER BY t.ods_code LIMIT 1`,
-        )
-        .get() as { code: string };
-      const hash = (db.prepare("SELECT password_hash AS h FROM users WHERE email = 'trust.rj1@deepdive.test'").get() as { h: string }).h;
-      db.prepare(
-        "INSERT INTO users (id, email, name, role, trust_code, password_hash, is_demo) VALUES ('browser-surprise-user', 'trust.browser@deepdive.test', 'Browser Surprise', 'trust_user', ?, ?, 1)",
-      ).run(row.code, hash);
-      return row.code;
-    });
+    const { trustCode } = addTrustUserForUnscheduledTrust(server.databaseFile, "trust.browser@deepdive.test");
 
     const { context, page, errors } = await freshPage(browser);
     try {

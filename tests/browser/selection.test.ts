@@ -6,6 +6,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectNoSeriousAxeViolations, freshPage, launchBrowser, signInThroughPage } from "../support/browser";
+import { addTrustUserForUnscheduledTrust } from "../support/database";
 import { signedIn } from "../support/http";
 import { startServer, type RunningServer } from "../support/server";
 
@@ -146,7 +147,9 @@ describe("a trust user", () => {
   const normalise = (html: string) => html.replace(/nonce="[^"]*"/g, 'nonce=""');
 
   it("gets 404 on every selection and risk address, and an identical portal page whether or not their trust is picked", async () => {
-    // A round that is drawn (not closed) and has RJ1, the demo trust user's trust, in it by the end.
+    // A round that is drawn (not closed) and has the trust user's trust in it by the end. (RJ1, the demo trust
+    // user's, is already in the demo's round in progress, so a trust in no round gets a user of its own.)
+    const { email, trustCode } = addTrustUserForUnscheduledTrust(server.databaseFile, "trust.selection@deepdive.test");
     const lead = await signedIn(server.url, "lead@deepdive.test");
     const opened = await lead.post("/selection/new", {
       name: "Portal check",
@@ -163,21 +166,21 @@ describe("a trust user", () => {
 
     const { context, page } = await freshPage(browser);
     try {
-      await signInThroughPage(page, server.url, "trust.rj1@deepdive.test");
+      await signInThroughPage(page, server.url, email);
       const before = normalise(await (await page.goto(`${server.url}/portal`))!.text());
 
       expect((await lead.post(`/selection/${id}`, { intent: "draw" })).status).toBe(302);
       const round = await (await lead.get(`/selection/${id}`)).text();
-      if (!/\(RJ1\)<\/th>/.test(round)) {
-        const added = await lead.post(`/selection/${id}`, { intent: "add", addTrustCode: "RJ1", addReason: "Portal check" });
+      if (!round.includes(`(${trustCode})</th>`)) {
+        const added = await lead.post(`/selection/${id}`, { intent: "add", addTrustCode: trustCode, addReason: "Portal check" });
         expect(added.status).toBe(302);
       }
-      expect(await (await lead.get(`/selection/${id}`)).text()).toMatch(/\(RJ1\)<\/th>/);
+      expect(await (await lead.get(`/selection/${id}`)).text()).toContain(`(${trustCode})</th>`);
 
       const after = normalise(await (await page.goto(`${server.url}/portal`))!.text());
       expect(after).toBe(before);
 
-      const addresses = ["/selection", "/selection/new", `/selection/${id}`, `/selection/${id}/verify`, `/selection/${id}/snapshot`, "/risk", "/risk/trusts/RJ1", "/risk/models"];
+      const addresses = ["/selection", "/selection/new", `/selection/${id}`, `/selection/${id}/verify`, `/selection/${id}/snapshot`, "/risk", `/risk/trusts/${trustCode}`, "/risk/models"];
       for (const address of addresses) {
         const response = await page.goto(server.url + address);
         expect(response?.status(), address).toBe(404);

@@ -9,6 +9,7 @@ import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkSchedule, type Inspector } from "../../app/scheduling/planner";
 import { addCalendarDays, isWorkingDay } from "../../app/scheduling/working-days";
+import { addTrustUserForUnscheduledTrust } from "../support/database";
 import { Client, readPage, signedIn } from "../support/http";
 import { startServer, type RunningServer } from "../support/server";
 
@@ -308,20 +309,7 @@ describe("the surprise holds for a trust user", () => {
   }
 
   it("sees the same bytes before and after their trust is scheduled, and 404 on every scheduling URL", async () => {
-    // A trust with no visit and not in any round that is not closed, and a trust user for it.
-    const trustCode = withSqlite((db) => {
-      const row = db
-        .prepare(
-          `SELECT t.ods_code AS code FROM trusts t WHERE t.closed_on IS NULL AND t.latitude IS NOT NULL
-             AND t.ods_code NOT IN (SELECT p.trust_code FROM selection_picks p JOIN selection_rounds r ON r.id = p.round_id WHERE r.status <> 'closed')
-             AND t.ods_code NOT IN (SELECT trust_code FROM visits)
-           ORDER BY t.ods_code LIMIT 1`,
-        )
-        .get() as { code: string };
-      const hash = (db.prepare("SELECT password_hash AS h FROM users WHERE email = 'trust.rj1@deepdive.test'").get() as { h: string }).h;
-      db.prepare("INSERT INTO users (id, email, name, role, trust_code, password_hash, is_demo) VALUES ('surprise-user', 'trust.surprise@deepdive.test', 'Surprise Test', 'trust_user', ?, ?, 1)").run(row.code, hash);
-      return row.code;
-    });
+    const { trustCode } = addTrustUserForUnscheduledTrust(server.databaseFile, "trust.surprise@deepdive.test");
     const trustUser = await signedIn(server.url, "trust.surprise@deepdive.test");
     const demoRound = withSqlite((db) => (db.prepare("SELECT id FROM selection_rounds WHERE status = 'drawn' ORDER BY created_at LIMIT 1").get() as { id: string }).id);
     const demoVisit = visitsOf(demoRound)[0]!.id;

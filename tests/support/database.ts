@@ -2,6 +2,7 @@
  * A fresh copy of the template database for one test file, made the application's database
  * (DATABASE_PATH) so that app modules under test use it exactly as they do in production.
  */
+import { randomUUID } from "node:crypto";
 import { copyFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -48,3 +49,34 @@ export function queryDatabase<T>(file: string, sql: string, ...params: unknown[]
 }
 
 export { openDatabase };
+
+/**
+ * Adds a trust user (demo password) for an open trust that has no visit and is in no selection round still in
+ * progress, so a test can schedule that trust and compare what its user sees before and after. Returns the
+ * user's email and the trust's code.
+ */
+export function addTrustUserForUnscheduledTrust(file: string, email: string): { email: string; trustCode: string } {
+  const db = new Database(file, { fileMustExist: true });
+  try {
+    const { code } = db
+      .prepare(
+        `SELECT t.ods_code AS code FROM trusts t WHERE t.closed_on IS NULL AND t.latitude IS NOT NULL
+           AND t.ods_code NOT IN (SELECT p.trust_code FROM selection_picks p JOIN selection_rounds r ON r.id = p.round_id WHERE r.status <> 'closed')
+           AND t.ods_code NOT IN (SELECT trust_code FROM visits)
+         ORDER BY t.ods_code LIMIT 1`,
+      )
+      .get() as { code: string };
+    // The demo users' hash is of the published demo password, so the new user signs in like them.
+    const { hash } = db.prepare("SELECT password_hash AS hash FROM users WHERE email = 'trust.rj1@deepdive.test'").get() as { hash: string };
+    db.prepare("INSERT INTO users (id, email, name, role, trust_code, password_hash, is_demo) VALUES (?, ?, ?, 'trust_user', ?, ?, 1)").run(
+      randomUUID(),
+      email,
+      `Test user (${code})`,
+      code,
+      hash,
+    );
+    return { email, trustCode: code };
+  } finally {
+    db.close();
+  }
+}
