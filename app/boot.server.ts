@@ -5,6 +5,7 @@
 import { count } from "drizzle-orm";
 import { trusts, users } from "../db/schema";
 import { DEMO_PASSWORD, seedDemoData } from "../db/seed.server";
+import { ensureShippedFrameworks } from "./baseline/frameworks.server";
 import { getConfig } from "./config.server";
 import { getDb } from "./db.server";
 import { ensureBuiltInIndicators } from "./risk/indicators.server";
@@ -32,6 +33,8 @@ export async function boot(): Promise<BootReport> {
   ensureDefaultRiskModel(db);
   // Bank holidays shipped with this release that the database does not have yet.
   ensureShippedBankHolidays(db);
+  // Baseline framework versions shipped in db/frameworks that the database does not have yet.
+  messages.push(...ensureShippedFrameworks(db).messages);
 
   const accounts = db.select({ n: count() }).from(users).get()!.n;
   if (accounts === 0 && config.DEMO_DATA === "on") {

@@ -68,14 +68,42 @@ export function closeDb() {
   instance = undefined;
 }
 
+/** How many busy timeouts in all a writer keeps trying to take the write lock before it gives up. */
+export const WRITE_LOCK_ATTEMPTS = 6;
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+/** Blocks this thread for `ms` (a synchronous transaction cannot await). */
+const sleepSync = (ms: number) => Atomics.wait(sleeper, 0, 0, ms);
+
+const isBusy = (error: unknown) => typeof error === "object" && error !== null && /^SQLITE_BUSY/.test(String((error as { code?: unknown }).code));
+
 /**
  * Runs fn in a synchronous BEGIN IMMEDIATE transaction: the write lock is taken up front, so two writers
  * never deadlock on a lock upgrade, and a thrown error rolls everything back. fn must not be async.
+ *
+ * SQLite's busy handler is not a fair queue: with many processes writing at once, one writer can be passed over
+ * for longer than busy_timeout. So when BEGIN itself reports SQLITE_BUSY (before fn has run, so nothing is lost
+ * or repeated), the writer waits a short random time and tries again, up to WRITE_LOCK_ATTEMPTS busy timeouts in
+ * all. Only then is SQLITE_BUSY thrown.
  */
 export function writeTransaction<T>(fn: (tx: Tx) => T, db: Db = getDb()): T {
-  return db.transaction((tx) => {
-    const result = fn(tx);
-    if (result instanceof Promise) throw new Error("writeTransaction callbacks must be synchronous");
-    return result;
-  }, { behavior: "immediate" });
+  const busyTimeout = Number(db.$client.pragma("busy_timeout", { simple: true })) || 0;
+  const deadline = Date.now() + busyTimeout * WRITE_LOCK_ATTEMPTS;
+  for (;;) {
+    let began = false;
+    try {
+      return db.transaction(
+        (tx) => {
+          began = true;
+          const result = fn(tx);
+          if (result instanceof Promise) throw new Error("writeTransaction callbacks must be synchronous");
+          return result;
+        },
+        { behavior: "immediate" },
+      );
+    } catch (error) {
+      if (began || !isBusy(error) || Date.now() >= deadline) throw error;
+      sleepSync(10 + Math.floor(Math.random() * 40));
+    }
+  }
 }

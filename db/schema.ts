@@ -442,3 +442,243 @@ export const visitTeamMembers = sqliteTable(
   },
   (t) => [uniqueIndex("visit_team_uq").on(t.visitId, t.inspectorId), index("visit_team_inspector_idx").on(t.inspectorId)],
 );
+
+// ── Baseline frameworks and profiles ──────────────────────────────────────────────────────────────────────────
+
+/**
+ * One version of a baseline framework, loaded from a framework file (app/baseline/framework-file.ts). Never changed
+ * or deleted once loaded (triggers): a change to the wording is a new version.
+ */
+export const frameworkVersions = sqliteTable(
+  "framework_versions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    framework: text("framework").notNull(),
+    version: text("version").notNull(),
+    title: text("title").notNull(),
+    source: text("source").notNull(),
+    fileSha256: text("file_sha256").notNull(),
+    loadedBy: text("loaded_by").notNull(),
+    loadedAt: text("loaded_at").notNull(),
+  },
+  (t) => [uniqueIndex("framework_version_uq").on(t.framework, t.version)],
+);
+
+/** A section of a framework version (an objective, a principle, a theme), in a tree. */
+export const frameworkSections = sqliteTable(
+  "framework_sections",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    frameworkVersionId: integer("framework_version_id")
+      .notNull()
+      .references(() => frameworkVersions.id),
+    parentId: integer("parent_id"),
+    code: text("code").notNull(),
+    title: text("title").notNull(),
+    description: text("description").notNull().default(""),
+    position: integer("position").notNull(),
+  },
+  (t) => [uniqueIndex("framework_section_uq").on(t.frameworkVersionId, t.code)],
+);
+
+/** A criterion (a CAF outcome, a Cyber Essentials theme or test): what is rated. */
+export const frameworkCriteria = sqliteTable(
+  "framework_criteria",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    frameworkVersionId: integer("framework_version_id")
+      .notNull()
+      .references(() => frameworkVersions.id),
+    sectionId: integer("section_id")
+      .notNull()
+      .references(() => frameworkSections.id),
+    code: text("code").notNull(),
+    title: text("title").notNull(),
+    scale: text("scale", { enum: ["caf", "met"] }).notNull(),
+    goodLooksLike: text("good_looks_like").notNull(),
+    evidence: text("evidence").notNull(),
+    recordsDevices: integer("records_devices", { mode: "boolean" }).notNull().default(false),
+    position: integer("position").notNull(),
+  },
+  (t) => [uniqueIndex("framework_criterion_uq").on(t.frameworkVersionId, t.code), index("framework_criterion_section_idx").on(t.sectionId)],
+);
+
+/** An indicator of good practice of a criterion, at one level. */
+export const frameworkIndicators = sqliteTable(
+  "framework_indicators",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    criterionId: integer("criterion_id")
+      .notNull()
+      .references(() => frameworkCriteria.id),
+    code: text("code").notNull(),
+    level: text("level", { enum: ["achieved", "partially_achieved", "not_achieved"] }).notNull(),
+    text: text("text").notNull(),
+    position: integer("position").notNull(),
+  },
+  (t) => [uniqueIndex("framework_indicator_uq").on(t.criterionId, t.code)],
+);
+
+/**
+ * A profile: the minimum rating per criterion that "good" requires, for one framework version. Versioned by name:
+ * a change is a new version of the profile. Never changed once stored (triggers).
+ */
+export const frameworkProfiles = sqliteTable(
+  "framework_profiles",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    frameworkVersionId: integer("framework_version_id")
+      .notNull()
+      .references(() => frameworkVersions.id),
+    code: text("code").notNull(),
+    name: text("name").notNull(),
+    version: integer("version").notNull(),
+    description: text("description").notNull().default(""),
+    createdBy: text("created_by").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("framework_profile_uq").on(t.frameworkVersionId, t.code, t.version)],
+);
+
+export const profileMinimums = sqliteTable(
+  "profile_minimums",
+  {
+    profileId: integer("profile_id")
+      .notNull()
+      .references(() => frameworkProfiles.id),
+    criterionId: integer("criterion_id")
+      .notNull()
+      .references(() => frameworkCriteria.id),
+    minimum: text("minimum", { enum: ["achieved", "partially_achieved", "not_achieved"] }).notNull(),
+  },
+  (t) => [uniqueIndex("profile_minimum_uq").on(t.profileId, t.criterionId)],
+);
+
+// ── Inspections and findings ──────────────────────────────────────────────────────────────────────────────────
+
+export const INSPECTION_STATUSES = ["planned", "on_site", "draft", "submitted", "in_review", "approved"] as const;
+export type InspectionStatus = (typeof INSPECTION_STATUSES)[number];
+
+/**
+ * An inspection of a trust, usually for a scheduled visit. The frameworks and profiles it is assessed against are
+ * fixed when it is created (inspection_frameworks).
+ */
+export const inspections = sqliteTable(
+  "inspections",
+  {
+    id: text("id").primaryKey(),
+    visitId: text("visit_id").references(() => visits.id),
+    trustCode: text("trust_code")
+      .notNull()
+      .references(() => trusts.odsCode),
+    status: text("status", { enum: INSPECTION_STATUSES }).notNull().default("planned"),
+    /** When the lead recorded the team's arrival: the moment notice was given. */
+    arrivedAt: text("arrived_at"),
+    arrivedBy: text("arrived_by").references(() => users.id),
+    submittedAt: text("submitted_at"),
+    submittedBy: text("submitted_by").references(() => users.id),
+    reviewerId: text("reviewer_id").references(() => users.id),
+    approvedAt: text("approved_at"),
+    approvedBy: text("approved_by").references(() => users.id),
+    version: integer("version").notNull().default(1),
+    createdBy: text("created_by")
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("inspection_visit_uq").on(t.visitId), index("inspection_trust_idx").on(t.trustCode)],
+);
+
+/** The framework versions an inspection is assessed against, each with its profile: fixed when it starts. */
+export const inspectionFrameworks = sqliteTable(
+  "inspection_frameworks",
+  {
+    inspectionId: text("inspection_id")
+      .notNull()
+      .references(() => inspections.id),
+    frameworkVersionId: integer("framework_version_id")
+      .notNull()
+      .references(() => frameworkVersions.id),
+    profileId: integer("profile_id")
+      .notNull()
+      .references(() => frameworkProfiles.id),
+  },
+  (t) => [uniqueIndex("inspection_framework_uq").on(t.inspectionId, t.frameworkVersionId)],
+);
+
+export const SEVERITIES = ["critical", "high", "medium", "low"] as const;
+
+/**
+ * A finding: one criterion of one inspection. `version` goes up by one with every save; a save names the version it
+ * was based on and is refused if another save came first (no lost update).
+ */
+export const findings = sqliteTable(
+  "findings",
+  {
+    id: text("id").primaryKey(),
+    inspectionId: text("inspection_id")
+      .notNull()
+      .references(() => inspections.id),
+    criterionId: integer("criterion_id")
+      .notNull()
+      .references(() => frameworkCriteria.id),
+    rating: text("rating", { enum: ["achieved", "partially_achieved", "not_achieved", "not_applicable", "not_assessed"] })
+      .notNull()
+      .default("not_assessed"),
+    derivedRating: text("derived_rating"),
+    overrideReason: text("override_reason").notNull().default(""),
+    /** JSON: indicator code → true / false (Met / Not met for met-scale criteria). */
+    indicatorAnswers: text("indicator_answers").notNull().default("{}"),
+    observed: text("observed").notNull().default(""),
+    evidenceDocuments: text("evidence_documents").notNull().default(""),
+    evidencePeople: text("evidence_people").notNull().default(""),
+    evidenceSystems: text("evidence_systems").notNull().default(""),
+    devicesSampled: integer("devices_sampled"),
+    devicesFailing: integer("devices_failing"),
+    severity: text("severity", { enum: SEVERITIES }),
+    recommendation: text("recommendation").notNull().default(""),
+    actionDue: text("action_due"),
+    version: integer("version").notNull().default(0),
+    updatedAt: text("updated_at"),
+    updatedBy: text("updated_by").references(() => users.id),
+  },
+  (t) => [uniqueIndex("finding_criterion_uq").on(t.inspectionId, t.criterionId)],
+);
+
+/** Every save of a finding, append-only: what was saved, by whom, from which version. Nothing typed is ever lost. */
+export const findingRevisions = sqliteTable(
+  "finding_revisions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    findingId: text("finding_id")
+      .notNull()
+      .references(() => findings.id),
+    version: integer("version").notNull(),
+    /** JSON of the finding's fields as saved. */
+    content: text("content").notNull(),
+    savedBy: text("saved_by")
+      .notNull()
+      .references(() => users.id),
+    savedAt: text("saved_at").notNull(),
+  },
+  (t) => [uniqueIndex("finding_revision_uq").on(t.findingId, t.version)],
+);
+
+/**
+ * The outcome of each save request, by the idempotency key the client made for it: a retried request gets the same
+ * answer and is never applied twice.
+ */
+export const findingSaves = sqliteTable("finding_saves", {
+  idempotencyKey: text("idempotency_key").primaryKey(),
+  findingId: text("finding_id")
+    .notNull()
+    .references(() => findings.id),
+  userId: text("user_id")
+    .notNull()
+    .references(() => users.id),
+  baseVersion: integer("base_version").notNull(),
+  outcome: text("outcome", { enum: ["saved", "conflict"] }).notNull(),
+  /** The finding's version after a save, or the version that won the conflict. */
+  resultVersion: integer("result_version").notNull(),
+  savedAt: text("saved_at").notNull(),
+});

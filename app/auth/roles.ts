@@ -45,6 +45,7 @@ export function navigationFor(role: Role): { href: string; text: string }[] {
         { href: "/admin/trusts/import", text: "Register import" },
         { href: "/admin/indicators", text: "Indicators" },
         { href: "/admin/bank-holidays", text: "Bank holidays" },
+        { href: "/admin/frameworks", text: "Frameworks" },
         { href: "/indicators/import", text: "Import indicators" },
         { href: "/admin/audit", text: "Audit trail" },
       ];
@@ -53,14 +54,18 @@ export function navigationFor(role: Role): { href: string; text: string }[] {
         { href: "/trusts", text: "Trusts" },
         { href: "/risk", text: "Risk" },
         { href: "/selection", text: "Selection rounds" },
+        { href: "/inspections", text: "Inspections" },
         { href: "/inspectors", text: "Inspectors" },
+        { href: "/frameworks", text: "Frameworks" },
         { href: "/indicators/import", text: "Import indicators" },
       ];
     case "inspector":
       return [
         { href: "/my-visits", text: "My visits" },
+        { href: "/inspections", text: "Inspections" },
         { href: "/trusts", text: "Trusts" },
         { href: "/risk", text: "Risk" },
+        { href: "/frameworks", text: "Frameworks" },
       ];
     case "trust_user":
       return [{ href: "/portal", text: "Your trust" }];

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { actorFor, notFound, refuse, requireRole } from "~/auth/guards.server";
+import { inspectionIdForVisit } from "~/inspections/workspace.server";
 import { maySeeVisit, recordScheduleViewed, visitView } from "~/scheduling/schedule.server";
 import { TeamList, VisitStatusTag } from "~/scheduling/visit-display";
 import { formatCalendarDate, formatCalendarDateWithWeekday, formatDateTime } from "~/ui/dates";
@@ -20,11 +21,12 @@ export function loader(args: LoaderFunctionArgs) {
   if (!visit) throw notFound();
   if (!maySeeVisit(user, visit)) refuse(args, user, "a visit the user is not on");
   recordScheduleViewed({ visitId: visit.id, page: "visit" }, actorFor(user, args.context));
-  return { visit, isLead: user.role === "programme_lead" };
+  const canStart = user.role === "programme_lead" || visit.team.some((m) => m.id === user.id && m.role === "lead");
+  return { visit, isLead: user.role === "programme_lead", inspectionId: inspectionIdForVisit(visit.id), canStart };
 }
 
 export default function VisitPage() {
-  const { visit, isLead } = useLoaderData<typeof loader>();
+  const { visit, isLead, inspectionId, canStart } = useLoaderData<typeof loader>();
   const address = [...visit.address.split(/\n|,\s*/).filter(Boolean), visit.postcode].filter(Boolean);
   return (
     <>
@@ -71,6 +73,23 @@ export default function VisitPage() {
               </>
             ) : null}
           </dl>
+          <h2 className="govuk-heading-m">Inspection</h2>
+          {inspectionId ? (
+            <p className="govuk-body">
+              <Link className="govuk-link" to={`/inspections/${inspectionId}`}>
+                Open the inspection
+              </Link>
+            </p>
+          ) : visit.status === "scheduled" && canStart ? (
+            <p className="govuk-body">
+              <Link className="govuk-link" to={`/inspections/new?visit=${visit.id}`}>
+                Start the inspection
+              </Link>
+              : choose the frameworks and profiles it is assessed against.
+            </p>
+          ) : (
+            <p className="govuk-body">Not started yet. The lead inspector or a programme lead starts it.</p>
+          )}
           {isLead && (visit.status === "proposed" || visit.status === "scheduled") ? (
             <Link to={`/visits/${visit.id}/change`} role="button" draggable="false" className="govuk-button" data-module="govuk-button">
               Change the date or team

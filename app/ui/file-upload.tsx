@@ -3,11 +3,27 @@ import { Form, useNavigation } from "@remix-run/react";
 import { ErrorSummary, Field } from "./form";
 
 /**
- * A multipart form with the file field `file` (label, hint, error message) and two submit buttons named
- * `intent`: "Check the file" (check) and "Import" (import), disabled while the form is submitting. Give it a
- * new `key` after a successful check or import, so the file field is emptied.
+ * A multipart form with the file field `file` (label, hint, error message) and its submit buttons, disabled while
+ * the form is submitting. By default, for the CSV imports, two buttons named `intent`: "Check the file" (check) and
+ * "Import" (import); `accept` and `buttons` change the file types offered and the buttons. Give it a new `key`
+ * after a successful check or import, so the file field is emptied.
  */
-export function FileUploadForm({ label, hint, error }: { label: string; hint: string; error?: string }) {
+export function FileUploadForm({
+  label,
+  hint,
+  error,
+  accept = ".csv,text/csv",
+  buttons = [
+    { intent: "check", text: "Check the file", secondary: true },
+    { intent: "import", text: "Import" },
+  ],
+}: {
+  label: string;
+  hint: string;
+  error?: string;
+  accept?: string;
+  buttons?: { intent: string; text: string; secondary?: boolean }[];
+}) {
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
   return (
@@ -19,18 +35,25 @@ export function FileUploadForm({ label, hint, error }: { label: string; hint: st
             id="file"
             name="file"
             type="file"
-            accept=".csv,text/csv"
+            accept={accept}
             aria-describedby={describedBy}
           />
         )}
       </Field>
       <div className="govuk-button-group">
-        <button type="submit" name="intent" value="check" className="govuk-button govuk-button--secondary" data-module="govuk-button" disabled={busy}>
-          Check the file
-        </button>
-        <button type="submit" name="intent" value="import" className="govuk-button" data-module="govuk-button" disabled={busy}>
-          Import
-        </button>
+        {buttons.map((b) => (
+          <button
+            key={b.intent}
+            type="submit"
+            name="intent"
+            value={b.intent}
+            className={`govuk-button${b.secondary ? " govuk-button--secondary" : ""}`}
+            data-module="govuk-button"
+            disabled={busy}
+          >
+            {b.text}
+          </button>
+        ))}
       </div>
     </Form>
   );

@@ -17,7 +17,8 @@ type Answer = "ok" | "sign-in" | "404";
 interface RouteRow {
   /**
    * A URL that reaches the module; :userId is replaced with a real user id (inspector2), :roundId with a closed
-   * selection round, :visitId with a scheduled demo visit that inspector1 is not on.
+   * selection round, :visitId with a scheduled demo visit that inspector1 is not on, :inspectionId with that
+   * visit's inspection (started by the lead), :criterionId with one of its criteria.
    */
   url: string;
   get?: Record<Who, Answer>;
@@ -36,6 +37,7 @@ const nobody: Record<Who, Answer> = { anonymous: "404", admin: "404", programme_
 const everyone: Record<Who, Answer> = { anonymous: "ok", admin: "ok", programme_lead: "ok", inspector: "ok", trust_user: "ok" };
 /** Selection is confidential: programme leads only, and 404 for everyone else, admins included (decision 0008). */
 const leadOnly: Record<Who, Answer> = { anonymous: "sign-in", admin: "404", programme_lead: "ok", inspector: "404", trust_user: "404" };
+const leadAndAdmin: Record<Who, Answer> = { anonymous: "sign-in", admin: "ok", programme_lead: "ok", inspector: "404", trust_user: "404" };
 const inspectorOnly: Record<Who, Answer> = { anonymous: "sign-in", admin: "404", programme_lead: "404", inspector: "ok", trust_user: "404" };
 
 const TABLE: Record<string, RouteRow> = {
@@ -78,6 +80,18 @@ const TABLE: Record<string, RouteRow> = {
   "inspectors._index.tsx": { url: "/inspectors", get: leadOnly },
   "inspectors.$id.tsx": { url: "/inspectors/:userId", get: leadOnly, post: leadOnly },
   "admin.bank-holidays.tsx": { url: "/admin/bank-holidays", get: adminOnly, post: adminOnly },
+  "admin.frameworks.tsx": { url: "/admin/frameworks", get: adminOnly, post: adminOnly },
+  "frameworks._index.tsx": { url: "/frameworks", get: staffOnly },
+  "frameworks.$id.tsx": { url: "/frameworks/1", get: staffOnly },
+  // Inspections: the team, programme leads and admins; the row's inspection is of a visit inspector1 is not on.
+  "inspections._index.tsx": { url: "/inspections", get: staffOnly },
+  "inspections.new.tsx": { url: "/inspections/new?visit=:visitId", get: leadOnly, post: leadOnly },
+  "inspections.$id.tsx": { url: "/inspections/:inspectionId", get: leadAndAdmin, post: leadAndAdmin },
+  "inspections.$id_.criteria.$criterionId.tsx": {
+    url: "/inspections/:inspectionId/criteria/:criterionId",
+    get: leadAndAdmin,
+    post: { anonymous: "sign-in", admin: "404", programme_lead: "404", inspector: "404", trust_user: "404" },
+  },
 };
 
 const routesDir = path.resolve("app", "routes");
@@ -112,6 +126,8 @@ describe("what each kind of user gets", () => {
   let userId = "";
   let roundId = "";
   let visitId = "";
+  let inspectionId = "";
+  let criterionId = "";
 
   beforeAll(async () => {
     server = await startServer();
@@ -150,6 +166,16 @@ describe("what each kind of user gets", () => {
     roundId = /^\/selection\/([0-9a-f-]{36})/.exec(opened.headers.get("location") ?? "")?.[1] ?? "";
     if (!roundId) throw new Error(`could not open a selection round: ${opened.status}`);
     for (const intent of ["draw", "close"]) expect((await lead.post(`/selection/${roundId}`, { intent })).status).toBe(302);
+    // The visit's inspection, started by the lead against the first framework and its first profile.
+    const profile = new Database(server.databaseFile, { readonly: true });
+    const { id: profileId, framework_version_id: frameworkId } = profile.prepare("SELECT id, framework_version_id FROM framework_profiles ORDER BY id LIMIT 1").get() as { id: number; framework_version_id: number };
+    profile.close();
+    const started = await lead.post(`/inspections/new?visit=${visitId}`, { [`profile-${frameworkId}`]: String(profileId) });
+    inspectionId = /^\/inspections\/([0-9a-f-]{36})$/.exec(started.headers.get("location") ?? "")?.[1] ?? "";
+    if (!inspectionId) throw new Error(`could not start an inspection: ${started.status}`);
+    const findingDb = new Database(server.databaseFile, { readonly: true });
+    criterionId = String((findingDb.prepare("SELECT min(criterion_id) AS id FROM findings WHERE inspection_id = ?").get(inspectionId) as { id: number }).id);
+    findingDb.close();
   });
   afterAll(async () => {
     await server?.stop();
@@ -169,7 +195,7 @@ describe("what each kind of user gets", () => {
   };
 
   it.each(cases)("$method $url as $who → $answer", async ({ file, url, method, who, answer }) => {
-    const target = url.replace(":userId", userId).replace(":roundId", roundId).replace(":visitId", visitId);
+    const target = url.replace(":userId", userId).replace(":roundId", roundId).replace(":visitId", visitId).replace(":inspectionId", inspectionId).replace(":criterionId", criterionId);
     // Signing out ends the session it is sent with, so it gets a session of its own.
     const client =
       file === "sign-out.tsx" && who !== "anonymous" ? await signedIn(server.url, demoEmail[who]) : clients[who];

@@ -1,0 +1,16 @@
+/** How an inspection's status is shown, the same on every page. */
+export type InspectionStatus = "planned" | "on_site" | "draft" | "submitted" | "in_review" | "approved";
+
+const TAGS: Record<InspectionStatus, { text: string; className: string }> = {
+  planned: { text: "Planned", className: "govuk-tag--grey" },
+  on_site: { text: "On site", className: "govuk-tag--blue" },
+  draft: { text: "Findings in draft", className: "govuk-tag--light-blue" },
+  submitted: { text: "Submitted", className: "govuk-tag--yellow" },
+  in_review: { text: "In review", className: "govuk-tag--orange" },
+  approved: { text: "Approved", className: "govuk-tag--green" },
+};
+
+export function InspectionStatusTag({ status }: { status: InspectionStatus }) {
+  const tag = TAGS[status];
+  return <strong className={`govuk-tag ${tag.className}`}>{tag.text}</strong>;
+}

@@ -1,0 +1,245 @@
+/**
+ * What the inspection pages show: an inspection's frameworks as sections with progress and gaps, and one criterion
+ * with its finding. Before publication only the visit's team, programme leads and admins see an inspection;
+ * everyone else gets 404 from the routes (reviewers come with the review step).
+ */
+import { and, desc, eq, inArray, ne } from "drizzle-orm";
+import { findings, inspectionFrameworks, inspections, profileMinimums, trusts, users, visits, visitTeamMembers } from "../../db/schema";
+import { recordAudit, type Actor } from "../audit/audit.server";
+import { frameworkVersionView, type CriterionView, type SectionView } from "../baseline/frameworks.server";
+import { gapStatus, summariseFindings, type FindingsSummary, type GapStatus, type Minimum, type Rating } from "../baseline/rating";
+import { getDb, writeTransaction, type Db } from "../db.server";
+import { findingView, type FindingView } from "./findings.server";
+
+export type InspectionAccess = "team" | "programme_lead" | "admin";
+
+export interface InspectionHeader {
+  id: string;
+  status: (typeof inspections.$inferSelect)["status"];
+  trustCode: string;
+  trustName: string;
+  visitId: string | null;
+  visitDate: string | null;
+  arrivedAt: string | null;
+  team: { id: string; name: string; role: "lead" | "member" }[];
+}
+
+function header(db: Db, inspectionId: string): InspectionHeader | undefined {
+  const row = db
+    .select({ inspection: inspections, trustName: trusts.name, visitDate: visits.visitDate })
+    .from(inspections)
+    .innerJoin(trusts, eq(trusts.odsCode, inspections.trustCode))
+    .leftJoin(visits, eq(visits.id, inspections.visitId))
+    .where(eq(inspections.id, inspectionId))
+    .get();
+  if (!row) return undefined;
+  const team = row.inspection.visitId
+    ? db
+        .select({ id: users.id, name: users.name, role: visitTeamMembers.role })
+        .from(visitTeamMembers)
+        .innerJoin(users, eq(users.id, visitTeamMembers.inspectorId))
+        .where(eq(visitTeamMembers.visitId, row.inspection.visitId))
+        .all()
+    : [];
+  return {
+    id: row.inspection.id,
+    status: row.inspection.status,
+    trustCode: row.inspection.trustCode,
+    trustName: row.trustName,
+    visitId: row.inspection.visitId,
+    visitDate: row.visitDate,
+    arrivedAt: row.inspection.arrivedAt,
+    // The lead first, then members by name.
+    team: team.sort((a, b) => (a.role === b.role ? a.name.localeCompare(b.name, "en") : a.role === "lead" ? -1 : 1)),
+  };
+}
+
+/** How a user may see an inspection: on its team, as a programme lead, as an admin; or not at all (null). */
+export function inspectionAccess(user: { id: string; role: string }, inspection: Pick<InspectionHeader, "team">): InspectionAccess | null {
+  if (user.role === "programme_lead") return "programme_lead";
+  if (user.role === "admin") return "admin";
+  if (user.role === "inspector" && inspection.team.some((m) => m.id === user.id)) return "team";
+  return null;
+}
+
+export interface CriterionProgress {
+  criterionId: number;
+  code: string;
+  title: string;
+  scale: CriterionView["scale"];
+  rating: Rating;
+  minimum: Minimum | null;
+  gap: GapStatus;
+  severity: FindingView["severity"];
+  findingId: string;
+}
+
+export interface SectionProgress {
+  code: string;
+  title: string;
+  depth: number;
+  criteria: CriterionProgress[];
+  /** Over this section's criteria and those of the sections below it. */
+  summary: FindingsSummary;
+}
+
+export interface FrameworkProgress {
+  frameworkVersionId: number;
+  title: string;
+  profileName: string;
+  sections: SectionProgress[];
+  summary: FindingsSummary;
+}
+
+export interface InspectionOverview {
+  inspection: InspectionHeader;
+  frameworks: FrameworkProgress[];
+  summary: FindingsSummary;
+}
+
+export function inspectionHeader(inspectionId: string, db: Db = getDb()) {
+  return header(db, inspectionId);
+}
+
+/** An inspection's frameworks, sections (flattened in order, with depth) and criteria with their findings and gaps. */
+export function inspectionOverview(inspectionId: string, db: Db = getDb()): InspectionOverview | undefined {
+  const inspection = header(db, inspectionId);
+  if (!inspection) return undefined;
+  const chosen = db.select().from(inspectionFrameworks).where(eq(inspectionFrameworks.inspectionId, inspectionId)).all();
+  const findingRows = db.select().from(findings).where(eq(findings.inspectionId, inspectionId)).all();
+  const byCriterion = new Map(findingRows.map((f) => [f.criterionId, f]));
+  const frameworks: FrameworkProgress[] = [];
+  for (const choice of chosen) {
+    const view = frameworkVersionView(choice.frameworkVersionId, db);
+    if (!view) continue;
+    const profile = view.profiles.find((p) => p.id === choice.profileId);
+    const minimums = profile?.minimums ?? {};
+    const sections: SectionProgress[] = [];
+    const visit = (section: SectionView, depth: number): CriterionProgress[] => {
+      const entry: SectionProgress = { code: section.code, title: section.title, depth, criteria: [], summary: summariseFindings([]) };
+      sections.push(entry);
+      entry.criteria = section.criteria.flatMap((c) => {
+        const finding = byCriterion.get(c.id);
+        if (!finding) return [];
+        const minimum = (minimums[c.code] as Minimum | undefined) ?? null;
+        return [{ criterionId: c.id, code: c.code, title: c.title, scale: c.scale, rating: finding.rating, minimum, gap: gapStatus(finding.rating, minimum), severity: finding.severity, findingId: finding.id }];
+      });
+      const below = section.sections.flatMap((s) => visit(s, depth + 1));
+      const all = [...entry.criteria, ...below];
+      entry.summary = summariseFindings(all.map((c) => ({ rating: c.rating, minimum: c.minimum, severity: c.severity })));
+      return all;
+    };
+    const every = view.sections.flatMap((s) => visit(s, 0));
+    frameworks.push({
+      frameworkVersionId: choice.frameworkVersionId,
+      title: view.version.title,
+      profileName: profile ? `${profile.name} (version ${profile.version})` : "No profile",
+      sections,
+      summary: summariseFindings(every.map((c) => ({ rating: c.rating, minimum: c.minimum, severity: c.severity }))),
+    });
+  }
+  const everything = frameworks.flatMap((f) => f.sections.flatMap((s) => s.criteria));
+  return { inspection, frameworks, summary: summariseFindings(everything.map((c) => ({ rating: c.rating, minimum: c.minimum, severity: c.severity }))) };
+}
+
+export interface CriterionWorkspace {
+  inspection: InspectionHeader;
+  frameworkTitle: string;
+  sectionTrail: string[];
+  criterion: CriterionView;
+  minimum: Minimum | null;
+  finding: FindingView;
+  previous: number | null;
+  next: number | null;
+  /** The latest rating of this criterion in an earlier approved inspection of the same trust, if any. */
+  earlier: { rating: Rating; date: string | null } | null;
+}
+
+/** One criterion of an inspection with its finding, what good looks like, its minimum, and the criteria around it. */
+export function criterionWorkspace(inspectionId: string, criterionId: number, db: Db = getDb()): CriterionWorkspace | undefined {
+  const inspection = header(db, inspectionId);
+  if (!inspection) return undefined;
+  const row = db.select().from(findings).where(and(eq(findings.inspectionId, inspectionId), eq(findings.criterionId, criterionId))).get();
+  if (!row) return undefined;
+  const chosen = db.select().from(inspectionFrameworks).where(eq(inspectionFrameworks.inspectionId, inspectionId)).all();
+  for (const choice of chosen) {
+    const view = frameworkVersionView(choice.frameworkVersionId, db);
+    if (!view) continue;
+    const order: { criterion: CriterionView; trail: string[] }[] = [];
+    const walk = (sections: SectionView[], trail: string[]) => {
+      for (const s of sections) {
+        const here = [...trail, `${s.code} ${s.title}`];
+        for (const c of s.criteria) order.push({ criterion: c, trail: here });
+        walk(s.sections, here);
+      }
+    };
+    walk(view.sections, []);
+    const index = order.findIndex((o) => o.criterion.id === criterionId);
+    if (index === -1) continue;
+    const minimumRow = db
+      .select({ minimum: profileMinimums.minimum })
+      .from(profileMinimums)
+      .where(and(eq(profileMinimums.profileId, choice.profileId), eq(profileMinimums.criterionId, criterionId)))
+      .get();
+    const earlier = db
+      .select({ rating: findings.rating, date: visits.visitDate })
+      .from(findings)
+      .innerJoin(inspections, eq(inspections.id, findings.inspectionId))
+      .leftJoin(visits, eq(visits.id, inspections.visitId))
+      .where(and(eq(inspections.trustCode, inspection.trustCode), eq(inspections.status, "approved"), ne(inspections.id, inspectionId), eq(findings.criterionId, criterionId)))
+      .orderBy(desc(visits.visitDate))
+      .get();
+    return {
+      inspection,
+      frameworkTitle: view.version.title,
+      sectionTrail: order[index]!.trail,
+      criterion: order[index]!.criterion,
+      minimum: minimumRow?.minimum ?? null,
+      finding: findingView(row.id, db)!,
+      previous: index > 0 ? order[index - 1]!.criterion.id : null,
+      next: index < order.length - 1 ? order[index + 1]!.criterion.id : null,
+      earlier: earlier ? { rating: earlier.rating, date: earlier.date } : null,
+    };
+  }
+  return undefined;
+}
+
+/** Inspections a user may see, newest visit first: all for programme leads and admins, their team's for inspectors. */
+export function listInspections(user: { id: string; role: string }, db: Db = getDb()) {
+  const rows = db
+    .select({ id: inspections.id, status: inspections.status, trustCode: inspections.trustCode, trustName: trusts.name, visitDate: visits.visitDate, visitId: inspections.visitId })
+    .from(inspections)
+    .innerJoin(trusts, eq(trusts.odsCode, inspections.trustCode))
+    .leftJoin(visits, eq(visits.id, inspections.visitId))
+    .orderBy(desc(visits.visitDate))
+    .all();
+  if (user.role === "programme_lead" || user.role === "admin") return rows;
+  if (user.role !== "inspector") return [];
+  const mine = new Set(
+    db
+      .select({ visitId: visitTeamMembers.visitId })
+      .from(visitTeamMembers)
+      .where(
+        and(
+          eq(visitTeamMembers.inspectorId, user.id),
+          inArray(
+            visitTeamMembers.visitId,
+            rows.flatMap((r) => (r.visitId ? [r.visitId] : [])),
+          ),
+        ),
+      )
+      .all()
+      .map((r) => r.visitId),
+  );
+  return rows.filter((r) => r.visitId && mine.has(r.visitId));
+}
+
+/** Records a view of an inspection page (confidential before publication). */
+export function recordInspectionViewed(inspectionId: string, page: string, actor: Actor, db: Db = getDb()) {
+  writeTransaction((tx) => recordAudit(tx, actor, { action: "inspection.viewed", objectType: "inspection", objectId: inspectionId, summary: { page } }), db);
+}
+
+/** The inspection of a visit, if it has been started. */
+export function inspectionIdForVisit(visitId: string, db: Db = getDb()): string | null {
+  return db.select({ id: inspections.id }).from(inspections).where(eq(inspections.visitId, visitId)).get()?.id ?? null;
+}
