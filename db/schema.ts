@@ -682,3 +682,29 @@ export const findingSaves = sqliteTable("finding_saves", {
   resultVersion: integer("result_version").notNull(),
   savedAt: text("saved_at").notNull(),
 });
+
+/**
+ * A reviewer's "clarify" comment on a finding, made when returning an inspection to its team; the team answers it
+ * (and edits the finding) before submitting again. Kept after it is answered.
+ */
+export const reviewComments = sqliteTable(
+  "review_comments",
+  {
+    id: text("id").primaryKey(),
+    inspectionId: text("inspection_id")
+      .notNull()
+      .references(() => inspections.id),
+    findingId: text("finding_id")
+      .notNull()
+      .references(() => findings.id),
+    authorId: text("author_id")
+      .notNull()
+      .references(() => users.id),
+    text: text("text").notNull(),
+    createdAt: text("created_at").notNull(),
+    response: text("response"),
+    respondedBy: text("responded_by").references(() => users.id),
+    respondedAt: text("responded_at"),
+  },
+  (t) => [index("review_comment_inspection_idx").on(t.inspectionId), index("review_comment_finding_idx").on(t.findingId)],
+);

@@ -11,6 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { bench, targetOf, type BenchContext, type BenchModule, type BenchResult } from "./bench-lib";
+import { runHttp, type HttpResult } from "./bench-http";
 
 /** The bench modules, in the order they run; each is optional (a missing one is reported as skipped). */
 const BENCH_MODULES = ["bench-risk.ts", "bench-selection.ts", "bench-import.ts", "bench-scheduling.ts"];
@@ -159,6 +160,18 @@ async function main(): Promise<number> {
     }
   }
 
+  // The HTTP benchmarks: the real server under load (scripts/bench-http.ts), when the app is built.
+  let http: HttpResult[] | null = null;
+  try {
+    http = await runHttp(root, tempDir);
+    for (const r of http ?? []) console.log(`${r.name}: ${Math.round(r.requestsPerSecond)} requests/s, p97.5 ${r.p97_5Ms} ms`);
+    if (!http) notes.push("HTTP benchmarks: skipped, the app was not built (npm run build)");
+  } catch (error) {
+    failed = true;
+    console.error("scripts/bench-http.ts failed:", error);
+    notes.push(`scripts/bench-http.ts: FAILED (${error instanceof Error ? error.message : String(error)})`);
+  }
+
   const rows = results.map((r) => {
     const target = targetOf(r.name);
     return {
@@ -190,6 +203,24 @@ async function main(): Promise<number> {
     "| benchmark | runs | median (ms) | p95 (ms) | fastest (ms) | target | |",
     "| --- | ---: | ---: | ---: | ---: | --- | --- |",
     ...rows.map((r) => `| ${r.name} | ${r.runs} | ${ms(r.medianMs)} | ${ms(r.p95Ms)} | ${ms(r.minMs)} | ${r.target} | ${r.verdict} |`),
+    ...(http
+      ? [
+          "",
+          "## Pages under load",
+          "",
+          `The real server (node server.js, production build) on a fresh demo database, driven by autocannon with ${http[0]?.connections ?? 50} concurrent`,
+          `connections for ${http[0]?.seconds ?? 10} s a page, signed in as an inspector. Throughput is also given as a ratio to the minimal response`,
+          "measured in the same run, which is the figure to compare between runs. The latency column is autocannon's 97.5th",
+          "percentile (its nearest to p95).",
+          "",
+          "| page | requests/s | ratio to minimal | p50 (ms) | p97.5 (ms) | p99 (ms) | errors | non-2xx |",
+          "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+          ...http.map(
+            (r) =>
+              `| ${r.name} | ${Math.round(r.requestsPerSecond)} | ${r.ratioToMinimal === null ? "" : r.ratioToMinimal.toFixed(2)} | ${r.p50Ms} | ${r.p97_5Ms} | ${r.p99Ms} | ${r.errors} | ${r.non2xx} |`,
+          ),
+        ]
+      : []),
     ...(notes.length ? ["", ...notes.map((n) => `- ${n}`)] : []),
     "",
   ].join("\n");

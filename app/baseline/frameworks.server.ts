@@ -482,13 +482,13 @@ export interface FrameworkVersionView {
   profiles: ProfileView[];
 }
 
-/** One loaded version as a tree (sections, their sections and criteria, with indicators) and its profiles; null if there is none. */
-export function frameworkVersionView(id: number | string, db: Db = getDb()): FrameworkVersionView | null {
-  const versionId = typeof id === "number" ? id : /^[1-9]\d{0,15}$/.test(id) ? Number(id) : NaN;
-  if (!Number.isSafeInteger(versionId)) return null;
-  const v = db.select().from(frameworkVersions).where(eq(frameworkVersions.id, versionId)).get();
-  if (!v) return null;
+/**
+ * A loaded version's sections, criteria and indicators. They never change once loaded (the tables refuse UPDATE and
+ * DELETE), so they are read once per database connection and kept: every inspection page needs them.
+ */
+const rowsCache = new WeakMap<object, Map<number, ReturnType<typeof readVersionRows>>>();
 
+function readVersionRows(db: Db, versionId: number) {
   const sectionRows = db.select().from(frameworkSections).where(eq(frameworkSections.frameworkVersionId, versionId)).orderBy(asc(frameworkSections.position)).all();
   const criterionRows = db.select().from(frameworkCriteria).where(eq(frameworkCriteria.frameworkVersionId, versionId)).orderBy(asc(frameworkCriteria.position)).all();
   const criterionIdList = criterionRows.map((c) => c.id);
@@ -496,6 +496,25 @@ export function frameworkVersionView(id: number | string, db: Db = getDb()): Fra
     criterionIdList.length === 0
       ? []
       : db.select().from(frameworkIndicators).where(inArray(frameworkIndicators.criterionId, criterionIdList)).orderBy(asc(frameworkIndicators.criterionId), asc(frameworkIndicators.position)).all();
+  return { sectionRows, criterionRows, indicatorRows };
+}
+
+function versionRows(db: Db, versionId: number) {
+  let byVersion = rowsCache.get(db.$client);
+  if (!byVersion) rowsCache.set(db.$client, (byVersion = new Map()));
+  let rows = byVersion.get(versionId);
+  if (!rows) byVersion.set(versionId, (rows = readVersionRows(db, versionId)));
+  return rows;
+}
+
+/** One loaded version as a tree (sections, their sections and criteria, with indicators) and its profiles; null if there is none. */
+export function frameworkVersionView(id: number | string, db: Db = getDb()): FrameworkVersionView | null {
+  const versionId = typeof id === "number" ? id : /^[1-9]\d{0,15}$/.test(id) ? Number(id) : NaN;
+  if (!Number.isSafeInteger(versionId)) return null;
+  const v = db.select().from(frameworkVersions).where(eq(frameworkVersions.id, versionId)).get();
+  if (!v) return null;
+
+  const { sectionRows, criterionRows, indicatorRows } = versionRows(db, versionId);
   const profileRows = db
     .select()
     .from(frameworkProfiles)

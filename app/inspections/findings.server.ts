@@ -28,9 +28,9 @@ import { RATINGS } from "../baseline/framework-file";
 import { getDb, writeTransaction, type Db, type Tx } from "../db.server";
 import { isCalendarDate } from "../scheduling/working-days";
 
-export const TEXT_LIMITS = { observed: 20_000, evidence: 5_000, recommendation: 5_000, overrideReason: 1_000 } as const;
-/** Inspection statuses in which the team records findings. */
-export const RECORDING_STATUSES = ["on_site", "draft"] as const;
+// Shared with the finding page, which also runs in the browser.
+import { RECORDING_STATUSES, TEXT_LIMITS } from "./finding-rules";
+export { RECORDING_STATUSES, TEXT_LIMITS };
 
 export class FindingNotFound extends Error {}
 

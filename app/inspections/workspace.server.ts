@@ -1,7 +1,8 @@
 /**
  * What the inspection pages show: an inspection's frameworks as sections with progress and gaps, and one criterion
- * with its finding. Before publication only the visit's team, programme leads and admins see an inspection;
- * everyone else gets 404 from the routes (reviewers come with the review step).
+ * with its finding. Before publication only the visit's team, programme leads, admins and the inspection's reviewer
+ * see an inspection (and, while submitted findings wait for a reviewer, the inspectors who may review them);
+ * everyone else gets 404 from the routes.
  */
 import { and, desc, eq, inArray, ne } from "drizzle-orm";
 import { findings, inspectionFrameworks, inspections, profileMinimums, trusts, users, visits, visitTeamMembers } from "../../db/schema";
@@ -11,7 +12,11 @@ import { gapStatus, summariseFindings, type FindingsSummary, type GapStatus, typ
 import { getDb, writeTransaction, type Db } from "../db.server";
 import { findingView, type FindingView } from "./findings.server";
 
-export type InspectionAccess = "team" | "programme_lead" | "admin";
+/**
+ * "reviewer": the inspector reviewing it; "review_candidate": an inspector not on the team, while the submitted
+ * findings wait for a reviewer (to read them and start the review).
+ */
+export type InspectionAccess = "team" | "programme_lead" | "admin" | "reviewer" | "review_candidate";
 
 export interface InspectionHeader {
   id: string;
@@ -21,6 +26,7 @@ export interface InspectionHeader {
   visitId: string | null;
   visitDate: string | null;
   arrivedAt: string | null;
+  reviewerId: string | null;
   team: { id: string; name: string; role: "lead" | "member" }[];
 }
 
@@ -49,16 +55,27 @@ function header(db: Db, inspectionId: string): InspectionHeader | undefined {
     visitId: row.inspection.visitId,
     visitDate: row.visitDate,
     arrivedAt: row.inspection.arrivedAt,
+    reviewerId: row.inspection.reviewerId,
     // The lead first, then members by name.
     team: team.sort((a, b) => (a.role === b.role ? a.name.localeCompare(b.name, "en") : a.role === "lead" ? -1 : 1)),
   };
 }
 
-/** How a user may see an inspection: on its team, as a programme lead, as an admin; or not at all (null). */
-export function inspectionAccess(user: { id: string; role: string }, inspection: Pick<InspectionHeader, "team">): InspectionAccess | null {
+/**
+ * How a user may see an inspection: on its team, as a programme lead, as an admin, as its reviewer, as an inspector
+ * who may review it (not on the team, while it is submitted and waiting for a reviewer, or for them as its
+ * reviewer); or not at all (null).
+ */
+export function inspectionAccess(
+  user: { id: string; role: string },
+  inspection: Pick<InspectionHeader, "team" | "status" | "reviewerId">,
+): InspectionAccess | null {
   if (user.role === "programme_lead") return "programme_lead";
   if (user.role === "admin") return "admin";
-  if (user.role === "inspector" && inspection.team.some((m) => m.id === user.id)) return "team";
+  if (user.role !== "inspector") return null;
+  if (inspection.team.some((m) => m.id === user.id)) return "team";
+  if (inspection.reviewerId === user.id) return "reviewer";
+  if (inspection.status === "submitted" && inspection.reviewerId === null) return "review_candidate";
   return null;
 }
 
@@ -204,34 +221,67 @@ export function criterionWorkspace(inspectionId: string, criterionId: number, db
   return undefined;
 }
 
-/** Inspections a user may see, newest visit first: all for programme leads and admins, their team's for inspectors. */
-export function listInspections(user: { id: string; role: string }, db: Db = getDb()) {
+export interface InspectionListRow {
+  id: string;
+  status: (typeof inspections.$inferSelect)["status"];
+  trustCode: string;
+  trustName: string;
+  visitDate: string | null;
+  visitId: string | null;
+  reviewerId: string | null;
+  reviewerName: string | null;
+  /** Submitted findings this user may pick up for review (a programme lead, or an inspector not on the team). */
+  awaitingMyReview: boolean;
+}
+
+/**
+ * Inspections a user may see, newest visit first: all for programme leads and admins; for inspectors, their team's,
+ * those they review, and submitted ones waiting for a reviewer that they are not on the team of.
+ */
+export function listInspections(user: { id: string; role: string }, db: Db = getDb()): InspectionListRow[] {
+  if (user.role !== "programme_lead" && user.role !== "admin" && user.role !== "inspector") return [];
   const rows = db
-    .select({ id: inspections.id, status: inspections.status, trustCode: inspections.trustCode, trustName: trusts.name, visitDate: visits.visitDate, visitId: inspections.visitId })
+    .select({
+      id: inspections.id,
+      status: inspections.status,
+      trustCode: inspections.trustCode,
+      trustName: trusts.name,
+      visitDate: visits.visitDate,
+      visitId: inspections.visitId,
+      reviewerId: inspections.reviewerId,
+      reviewerName: users.name,
+    })
     .from(inspections)
     .innerJoin(trusts, eq(trusts.odsCode, inspections.trustCode))
     .leftJoin(visits, eq(visits.id, inspections.visitId))
+    .leftJoin(users, eq(users.id, inspections.reviewerId))
     .orderBy(desc(visits.visitDate))
     .all();
-  if (user.role === "programme_lead" || user.role === "admin") return rows;
-  if (user.role !== "inspector") return [];
   const mine = new Set(
-    db
-      .select({ visitId: visitTeamMembers.visitId })
-      .from(visitTeamMembers)
-      .where(
-        and(
-          eq(visitTeamMembers.inspectorId, user.id),
-          inArray(
-            visitTeamMembers.visitId,
-            rows.flatMap((r) => (r.visitId ? [r.visitId] : [])),
-          ),
-        ),
-      )
-      .all()
-      .map((r) => r.visitId),
+    rows.length === 0
+      ? []
+      : db
+          .select({ visitId: visitTeamMembers.visitId })
+          .from(visitTeamMembers)
+          .where(
+            and(
+              eq(visitTeamMembers.inspectorId, user.id),
+              inArray(
+                visitTeamMembers.visitId,
+                rows.flatMap((r) => (r.visitId ? [r.visitId] : [])),
+              ),
+            ),
+          )
+          .all()
+          .map((r) => r.visitId),
   );
-  return rows.filter((r) => r.visitId && mine.has(r.visitId));
+  const onTeam = (r: (typeof rows)[number]) => !!r.visitId && mine.has(r.visitId);
+  const withFlag = rows.map((r) => ({
+    ...r,
+    awaitingMyReview: user.role !== "admin" && r.status === "submitted" && !onTeam(r) && (r.reviewerId === null || r.reviewerId === user.id),
+  }));
+  if (user.role === "programme_lead" || user.role === "admin") return withFlag;
+  return withFlag.filter((r) => onTeam(r) || r.reviewerId === user.id || r.awaitingMyReview);
 }
 
 /** Records a view of an inspection page (confidential before publication). */

@@ -8,18 +8,26 @@ import {
   FindingInputError,
   FindingNotEditable,
   FindingNotFound,
-  RECORDING_STATUSES,
   saveFinding,
-  TEXT_LIMITS,
   type FindingFields,
   type FindingView,
 } from "~/inspections/findings.server";
+// Not from findings.server: the component uses them, and runs in the browser too.
+import { RECORDING_STATUSES, TEXT_LIMITS } from "~/inspections/finding-rules";
+import { InspectionError, InspectionNotFound } from "~/inspections/inspections.server";
+import { FindingRecord, FindingReviewComments } from "~/inspections/review-display";
+import { answerComment, findingComments } from "~/inspections/review.server";
 import { criterionWorkspace, inspectionAccess, recordInspectionViewed } from "~/inspections/workspace.server";
 import { loadHolidaySet } from "~/scheduling/bank-holidays.server";
 import { formatCalendarDate, formatDateTime } from "~/ui/dates";
 import { DateInput, datePartsFrom, datePartsOf, isoFromParts } from "~/ui/date-input";
 import { ErrorSummary, NotificationBanner, Textarea, TextInput } from "~/ui/form";
 import { SummaryRow } from "~/ui/summary-list";
+// Autosave and keyboard shortcuts (JavaScript only; the form works as before without it).
+import { useRef } from "react";
+import type { ShouldRevalidateFunction } from "@remix-run/react";
+import { AUTOSAVE_MODE, useFindingAutosave, useFindingShortcuts, type AutosaveSaved } from "~/inspections/autosave";
+import { AutosaveStatusLine, KeyboardShortcuts } from "~/inspections/autosave-ui";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.workspace.criterion.code ?? ""} ${data?.workspace.criterion.title ?? "Finding"} – ${data?.workspace.inspection.trustName ?? "Inspection"} – Deep Dive` },
@@ -46,6 +54,9 @@ export function loader(args: LoaderFunctionArgs) {
   return {
     workspace,
     canEdit: access === "team" && (RECORDING_STATUSES as readonly string[]).includes(workspace.inspection.status),
+    // The reviewer's comments on this finding; the team answers them while the findings are in draft.
+    comments: findingComments(workspace.finding.id),
+    canAnswer: access === "team" && workspace.inspection.status === "draft",
     idempotencyKey: newIdempotencyKey(),
     suggestedDue: visitDate ? Object.fromEntries(SEVERITIES.map((s) => [s, suggestedDueDate(s, visitDate, holidays)])) : null,
     saved: new URL(args.request.url).searchParams.get("saved"),
@@ -96,6 +107,21 @@ function readValues(form: FormData, scale: "caf" | "met", indicatorCodes: string
   };
 }
 
+/** The team answers a reviewer's comment on this finding (intent=answer): apart from saving the finding. */
+function answer(args: ActionFunctionArgs, form: FormData, findingId: string, user: SessionUser) {
+  const commentId = typeof form.get("commentId") === "string" ? String(form.get("commentId")) : "";
+  if (!findingComments(findingId).some((c) => c.id === commentId)) throw notFound();
+  const response = typeof form.get("response") === "string" ? String(form.get("response")).slice(0, 4000) : "";
+  try {
+    answerComment(commentId, response, actorFor(user, args.context));
+  } catch (error) {
+    if (error instanceof InspectionNotFound) throw notFound();
+    if (error instanceof InspectionError) return data({ outcome: "answer" as const, commentId, error: error.message, response }, { status: 400 });
+    throw error;
+  }
+  return redirect(`${new URL(args.request.url).pathname}#comment-${commentId}`);
+}
+
 const TEXT_FIELDS = ["observed", "evidenceDocuments", "evidencePeople", "evidenceSystems", "recommendation"] as const;
 
 export async function action(args: ActionFunctionArgs) {
@@ -104,6 +130,7 @@ export async function action(args: ActionFunctionArgs) {
   // Only the team records findings; programme leads and admins read them.
   if (access !== "team") refuse(args, user, "saving a finding of an inspection the user is not on");
   const form = await args.request.formData();
+  if (form.get("intent") === "answer") return answer(args, form, workspace.finding.id, user);
   const { criterion, finding } = workspace;
   const values = readValues(
     form,
@@ -134,6 +161,8 @@ export async function action(args: ActionFunctionArgs) {
     if (result.outcome === "conflict") {
       return data<ActionData>({ outcome: "conflict", current: result.current, values, idempotencyKey: newIdempotencyKey() }, { status: 409 });
     }
+    // Autosave (a fetcher, with JavaScript): the new version and when, as data; the page stays as it is.
+    if (form.get("mode") === AUTOSAVE_MODE) return data<AutosaveSaved>({ outcome: "saved", version: result.finding.version, savedAt: result.finding.updatedAt });
     const next = form.get("then") === "next" && workspace.next !== null ? workspace.next : criterion.id;
     return redirect(`/inspections/${workspace.inspection.id}/criteria/${next}?saved=${criterion.id === next ? "this" : criterion.code}`);
   } catch (error) {
@@ -151,6 +180,10 @@ export async function action(args: ActionFunctionArgs) {
   }
 }
 
+/** An autosave changes nothing on the page but the status and the base version: its data is not loaded again. */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>
+  formData?.get("mode") === AUTOSAVE_MODE ? false : defaultShouldRevalidate;
+
 const FIELD_LABELS: Record<(typeof TEXT_FIELDS)[number], string> = {
   observed: "What was observed",
   evidenceDocuments: "Documents seen",
@@ -160,12 +193,26 @@ const FIELD_LABELS: Record<(typeof TEXT_FIELDS)[number], string> = {
 };
 
 export default function CriterionPage() {
-  const { workspace, canEdit, idempotencyKey, suggestedDue, saved } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const { workspace, canEdit, idempotencyKey, suggestedDue, saved, comments, canAnswer } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const answered = actionData?.outcome === "answer" ? actionData : undefined;
+  const fromAction = actionData?.outcome === "answer" || actionData?.outcome === "saved" ? undefined : actionData;
   const { inspection, criterion, finding, minimum, earlier } = workspace;
+  // Autosave: the form's hidden base version and key follow its saves; a problem it meets is shown like the Save button's.
+  const formRef = useRef<HTMLFormElement>(null);
+  const serverKey = fromAction?.idempotencyKey ?? idempotencyKey;
+  const autosave = useFindingAutosave<NonNullable<typeof fromAction>>({
+    formRef,
+    enabled: canEdit && fromAction?.outcome !== "conflict",
+    serverKey,
+    serverVersion: fromAction?.outcome === "conflict" ? fromAction.current.version : fromAction?.outcome === "invalid" ? fromAction.baseVersion : finding.version,
+  });
+  const criterionUrl = (id: number | null) => (id === null ? null : `/inspections/${inspection.id}/criteria/${id}`);
+  useFindingShortcuts({ formRef, nextUrl: criterionUrl(workspace.next), previousUrl: criterionUrl(workspace.previous), saveNow: canEdit ? autosave.saveNow : null });
+  const result = autosave.touched ? autosave.result : fromAction;
   const values: Values = result?.values ?? { ...finding, chosenRating: finding.rating === finding.derivedRating ? null : finding.rating, actionDue: finding.actionDue ?? "" };
-  const baseVersion = result?.outcome === "conflict" ? result.current.version : result?.outcome === "invalid" ? result.baseVersion : finding.version;
-  const key = result?.idempotencyKey ?? idempotencyKey;
+  const baseVersion = autosave.baseVersion;
+  const key = autosave.idempotencyKey;
   const errors = result?.outcome === "invalid" ? result.errors : undefined;
   const derived = deriveRating(criterion.scale, criterion.indicators.map((i) => ({ id: i.code, level: i.level })), values.indicatorAnswers);
   const gap = gapStatus(finding.rating, minimum);
@@ -233,6 +280,7 @@ export default function CriterionPage() {
         </div>
       ) : null}
       <ErrorSummary errors={errors} />
+      {answered ? <ErrorSummary errors={{ [`response-${answered.commentId}`]: answered.error }} /> : null}
       <span className="govuk-caption-l">{`${inspection.trustName} · ${workspace.sectionTrail.join(" › ")}`}</span>
       <h1 className="govuk-heading-l">{`${criterion.code} ${criterion.title}`}</h1>
 
@@ -254,8 +302,9 @@ export default function CriterionPage() {
             {earlier ? <SummaryRow label="Last inspection">{`${ratingLabel(earlier.rating, criterion.scale)}${earlier.date ? `, ${formatCalendarDate(earlier.date)}` : ""}`}</SummaryRow> : null}
           </dl>
 
+          <KeyboardShortcuts ratings={canEdit ? ratingsFor(criterion.scale).length : 0} />
           {canEdit ? (
-            <Form method="post" noValidate id="finding-form">
+            <Form method="post" noValidate id="finding-form" key={serverKey} ref={formRef} onSubmit={autosave.onSubmit}>
               <input type="hidden" name="baseVersion" value={baseVersion} />
               <input type="hidden" name="idempotencyKey" value={key} />
               {criterion.indicators.length > 0 ? (
@@ -383,6 +432,7 @@ export default function CriterionPage() {
               </div>
               <Textarea name="recommendation" label="Recommendation" defaultValue={values.recommendation} error={errors?.recommendation} />
               <DateInput name="actionDue" legend="Action due by" hint="For example, 27 3 2027. Leave blank if there is no action." value={datePartsOf(values.actionDue)} error={errors?.actionDue} />
+              <AutosaveStatusLine status={autosave.status} />
               <div className="govuk-button-group">
                 <button type="submit" name="then" value="stay" className="govuk-button" data-module="govuk-button">
                   Save
@@ -400,10 +450,20 @@ export default function CriterionPage() {
               </div>
             </Form>
           ) : (
-            <p className="govuk-body">
-              {(RECORDING_STATUSES as readonly string[]).includes(inspection.status) ? "Only the inspection team records findings." : "Findings are recorded once the team has arrived on site."}
-            </p>
+            <>
+              <p className="govuk-body">
+                {(RECORDING_STATUSES as readonly string[]).includes(inspection.status)
+                  ? "Only the inspection team records findings."
+                  : inspection.status === "planned"
+                    ? "Findings are recorded once the team has arrived on site."
+                    : inspection.status === "approved"
+                      ? "The findings are approved: they can no longer be changed."
+                      : "The findings are submitted for review: they can no longer be changed."}
+              </p>
+              {inspection.status !== "planned" ? <FindingRecord finding={finding} scale={criterion.scale} /> : null}
+            </>
           )}
+          <FindingReviewComments comments={comments} canAnswer={canAnswer} answer={answered} />
           <nav className="govuk-pagination govuk-pagination--block" aria-label="Criteria">
             {workspace.previous !== null ? (
               <div className="govuk-pagination__prev">
