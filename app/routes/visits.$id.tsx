@@ -22,7 +22,10 @@ export function loader(args: LoaderFunctionArgs) {
   if (!maySeeVisit(user, visit)) refuse(args, user, "a visit the user is not on");
   recordScheduleViewed({ visitId: visit.id, page: "visit" }, actorFor(user, args.context));
   const canStart = user.role === "programme_lead" || visit.team.some((m) => m.id === user.id && m.role === "lead");
-  return { visit, isLead: user.role === "programme_lead", inspectionId: inspectionIdForVisit(visit.id), canStart };
+  const isLead = user.role === "programme_lead";
+  // The planner's reasons and the round are for programme leads: an inspector's page is sent only what it shows.
+  const shown = isLead ? visit : { ...visit, reasons: [], roundId: "", roundName: "", periodStart: "", periodEnd: "" };
+  return { visit: shown, isLead, inspectionId: inspectionIdForVisit(visit.id), canStart };
 }
 
 export default function VisitPage() {

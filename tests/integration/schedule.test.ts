@@ -192,6 +192,10 @@ describe("a programme lead plans, accepts and changes a round's visits", () => {
     const viewed = auditCount("visit.viewed", visit.id);
     const page = await onTeam.get(`/visits/${visit.id}`);
     expect(page.status).toBe(200);
+    // An inspector is sent what their page shows: not the round, nor the planner's reasons (leads only).
+    const html = await readPage(page);
+    expect(html).not.toContain(roundId);
+    expect(html).not.toContain("Scheduling test round");
     expect(auditCount("visit.viewed", visit.id)).toBe(viewed + 1);
     expect(await readPage(await onTeam.get("/my-visits"))).toContain(`/visits/${visit.id}`);
 
