@@ -13,7 +13,7 @@ import {
   type FindingView,
 } from "~/inspections/findings.server";
 // Not from findings.server: the component uses them, and runs in the browser too.
-import { RECORDING_STATUSES, TEXT_LIMITS } from "~/inspections/finding-rules";
+import { FINDING_TEXT_FIELDS, mergeFindingText, RECORDING_STATUSES, TEXT_LIMITS } from "~/inspections/finding-rules";
 import { InspectionError, InspectionNotFound } from "~/inspections/inspections.server";
 import { FindingRecord, FindingReviewComments } from "~/inspections/review-display";
 import { answerComment, findingComments } from "~/inspections/review.server";
@@ -122,8 +122,6 @@ function answer(args: ActionFunctionArgs, form: FormData, findingId: string, use
   return redirect(`${new URL(args.request.url).pathname}#comment-${commentId}`);
 }
 
-const TEXT_FIELDS = ["observed", "evidenceDocuments", "evidencePeople", "evidenceSystems", "recommendation"] as const;
-
 export async function action(args: ActionFunctionArgs) {
   const user = requireStaff(args);
   const { workspace, access } = load(args, user);
@@ -141,12 +139,7 @@ export async function action(args: ActionFunctionArgs) {
   const baseVersion = Number(form.get("baseVersion"));
   // Merge: both versions' text, one after the other, in the form to edit; nothing is saved until Save.
   if (form.get("intent") === "merge") {
-    const merged = { ...values };
-    for (const field of TEXT_FIELDS) {
-      const theirs = finding[field];
-      if (theirs && theirs !== values[field]) merged[field] = values[field] ? `${theirs}\n\n${values[field]}` : theirs;
-    }
-    return data<ActionData>({ outcome: "conflict", current: finding, values: merged, idempotencyKey: newIdempotencyKey() }, { status: 409 });
+    return data<ActionData>({ outcome: "conflict", current: finding, values: mergeFindingText(finding, values), idempotencyKey: newIdempotencyKey() }, { status: 409 });
   }
   try {
     const result = saveFinding(
@@ -184,7 +177,7 @@ export async function action(args: ActionFunctionArgs) {
 export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>
   formData?.get("mode") === AUTOSAVE_MODE ? false : defaultShouldRevalidate;
 
-const FIELD_LABELS: Record<(typeof TEXT_FIELDS)[number], string> = {
+const FIELD_LABELS: Record<(typeof FINDING_TEXT_FIELDS)[number], string> = {
   observed: "What was observed",
   evidenceDocuments: "Documents seen",
   evidencePeople: "People spoken to",
@@ -265,7 +258,7 @@ export default function CriterionPage() {
                   <td className="govuk-table__cell">{ratingLabel(result.current.rating, criterion.scale)}</td>
                   <td className="govuk-table__cell">{values.chosenRating ? ratingLabel(values.chosenRating, criterion.scale) : derived ? ratingLabel(derived, criterion.scale) : "Not chosen"}</td>
                 </tr>
-                {TEXT_FIELDS.filter((f) => result.current[f] !== values[f]).map((f) => (
+                {FINDING_TEXT_FIELDS.filter((f) => result.current[f] !== values[f]).map((f) => (
                   <tr className="govuk-table__row" key={f}>
                     <th scope="row" className="govuk-table__header">
                       {FIELD_LABELS[f]}
