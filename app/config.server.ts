@@ -3,6 +3,8 @@ import { z } from "zod";
 
 const envSchema = z.object({
   DATABASE_PATH: z.string().min(1).default("./data/deep-dive.sqlite"),
+  /** Where evidence files are stored (outside the database). Default: an "evidence" folder beside the database. */
+  EVIDENCE_DIR: z.string().min(1).optional(),
   HOST: z.string().min(1).default("127.0.0.1"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DEMO_DATA: z.enum(["on", "off"]).default("on"),

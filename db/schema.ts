@@ -708,3 +708,54 @@ export const reviewComments = sqliteTable(
   },
   (t) => [index("review_comment_inspection_idx").on(t.inspectionId), index("review_comment_finding_idx").on(t.findingId)],
 );
+
+/**
+ * An evidence file (photo, screenshot, document) attached to a finding. The bytes live outside the database, named
+ * by their SHA-256 under the evidence folder; this row says what they are. Never served to trust users. Removing a
+ * file from a finding keeps the row (and the bytes) with who removed it and when.
+ */
+export const evidenceFiles = sqliteTable(
+  "evidence_files",
+  {
+    id: text("id").primaryKey(),
+    inspectionId: text("inspection_id")
+      .notNull()
+      .references(() => inspections.id),
+    findingId: text("finding_id")
+      .notNull()
+      .references(() => findings.id),
+    /** The name the file had on the inspector's laptop, cleaned; shown, never used as a path. */
+    originalName: text("original_name").notNull(),
+    mediaType: text("media_type").notNull(),
+    sizeBytes: integer("size_bytes").notNull(),
+    sha256: text("sha256").notNull(),
+    /** When the photo or document was captured, as the inspector's device reported it; else when it was uploaded. */
+    capturedAt: text("captured_at").notNull(),
+    uploadedBy: text("uploaded_by")
+      .notNull()
+      .references(() => users.id),
+    uploadedAt: text("uploaded_at").notNull(),
+    removedAt: text("removed_at"),
+    removedBy: text("removed_by").references(() => users.id),
+  },
+  (t) => [index("evidence_file_finding_idx").on(t.findingId), index("evidence_file_inspection_idx").on(t.inspectionId)],
+);
+
+/**
+ * Who is working in an inspection right now and on which criterion: one row per person per inspection, refreshed as
+ * they move between pages (and by a heartbeat while a page is open with JavaScript). Not a record: overwritten.
+ */
+export const inspectionPresence = sqliteTable(
+  "inspection_presence",
+  {
+    inspectionId: text("inspection_id")
+      .notNull()
+      .references(() => inspections.id),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    criterionId: integer("criterion_id").references(() => frameworkCriteria.id),
+    seenAt: text("seen_at").notNull(),
+  },
+  (t) => [uniqueIndex("inspection_presence_uq").on(t.inspectionId, t.userId)],
+);
