@@ -11,7 +11,7 @@
  * publication).
  */
 import { randomUUID } from "node:crypto";
-import { and, asc, eq, gte, inArray, isNull } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, isNull, sql } from "drizzle-orm";
 import {
   conflictsOfInterest,
   findings,
@@ -21,6 +21,7 @@ import {
   profileMinimums,
   reviewComments,
   users,
+  visits,
   visitTeamMembers,
 } from "../../db/schema";
 import { recordAudit, type Actor } from "../audit/audit.server";
@@ -98,13 +99,22 @@ function transition(tx: Tx, inspection: InspectionRow, set: Partial<InspectionRo
 
 // ── Leaving site ───────────────────────────────────────────────────────────────────────────────────────────
 
-/** The visit's lead records that the team has left site: on site → findings in draft. */
+/**
+ * The visit's lead records that the team has left site: on site → findings in draft, and the visit is completed (it
+ * then counts as the trust's latest inspection for "recently inspected" in the next draw).
+ */
 export function leaveSite(inspectionId: string, actor: Actor, db: Db = getDb(), now = new Date()): void {
   writeTransaction((tx) => {
     const inspection = loadInspection(tx, inspectionId);
     requireLead(tx, inspection, actor, "records that the team has left site");
     if (inspection.status !== "on_site") throw new InspectionError("The team can leave site only while the inspection is on site");
     transition(tx, inspection, { status: "draft" });
+    if (inspection.visitId) {
+      tx.update(visits)
+        .set({ status: "completed", version: sql`${visits.version} + 1`, updatedAt: now.toISOString(), updatedBy: actor.userId })
+        .where(and(eq(visits.id, inspection.visitId), eq(visits.status, "scheduled")))
+        .run();
+    }
     recordAudit(tx, actor, { action: "inspection.left_site", objectType: "inspection", objectId: inspectionId, summary: { from: "on_site", to: "draft" } }, now);
   }, db);
 }
