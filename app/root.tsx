@@ -1,5 +1,6 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import {
+  type ShouldRevalidateFunction,
   Links,
   Meta,
   Outlet,
@@ -18,6 +19,7 @@ import { getSessionUser } from "./auth/session.server";
 import { ROLE_LABELS, navigationFor } from "./auth/roles";
 import { Page } from "./ui/layout";
 import { useNonce } from "./ui/nonce";
+import { isPresenceBeat } from "./inspections/presence";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: govukStyles },
@@ -36,6 +38,10 @@ export function loader({ request }: LoaderFunctionArgs) {
       : null,
   };
 }
+
+/** The presence heartbeat changes nothing the layout shows: no reload of the user and navigation after one. */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formAction, defaultShouldRevalidate }) =>
+  isPresenceBeat(formAction) ? false : defaultShouldRevalidate;
 
 export type RootData = ReturnType<typeof loader>;
 

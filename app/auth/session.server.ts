@@ -73,6 +73,11 @@ export interface SessionUser {
   trustCode: string | null;
 }
 
+/** Requests a page makes on its own (the presence heartbeat), which do not count as activity for the idle timeout. */
+function isBackgroundRequest(request: Request): boolean {
+  return request.method === "POST" && /^\/inspections\/[^/]+\/presence$/.test(new URL(request.url).pathname);
+}
+
 /** The signed-in user for this request, or null. Expired sessions and disabled accounts count as signed out. */
 export function getSessionUser(request: Request, now = new Date()): SessionUser | null {
   const id = readSessionId(request);
@@ -99,7 +104,8 @@ export function getSessionUser(request: Request, now = new Date()): SessionUser 
     db.delete(sessions).where(eq(sessions.idHash, row.idHash)).run();
     return null;
   }
-  if (shouldTouch(times, now, policy)) {
+  // A page's background heartbeat is not the user's activity: it must not keep an unattended session alive.
+  if (!isBackgroundRequest(request) && shouldTouch(times, now, policy)) {
     db.update(sessions).set({ lastSeenAt: now.toISOString() }).where(eq(sessions.idHash, row.idHash)).run();
   }
   return row.user;

@@ -1,5 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { actorFor, notFound, refuse, requireStaff } from "~/auth/guards.server";
 import { ratingLabel, SEVERITY_LABELS } from "~/baseline/rating";
 import { InspectionError, recordArrival } from "~/inspections/inspections.server";
@@ -15,7 +15,9 @@ import {
   SubmitRefused,
   type SubmitProblem,
 } from "~/inspections/review.server";
-import { inspectionAccess, inspectionHeader, inspectionOverview, recordInspectionViewed } from "~/inspections/workspace.server";
+import { inspectionAccess, inspectionHeader, inspectionOverview } from "~/inspections/workspace.server";
+import { othersPresent, recordWorkspaceView } from "~/inspections/presence.server";
+import { isPresenceBeat, PresencePanel } from "~/inspections/presence";
 import { InspectionStatusTag } from "~/inspections/inspection-display";
 import { formatCalendarDateWithWeekday, formatDateTime } from "~/ui/dates";
 import { ErrorSummary, NotificationBanner } from "~/ui/form";
@@ -41,12 +43,15 @@ const MAX_COMMENT_ROWS = 20;
  * The team, programme leads, admins and the inspection's reviewer see an inspection before publication (and an
  * inspector not on the team, while submitted findings wait for a reviewer); anyone else gets 404 (audited).
  */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formAction, defaultShouldRevalidate }) =>
+  isPresenceBeat(formAction) ? false : defaultShouldRevalidate;
+
 export function loader(args: LoaderFunctionArgs) {
   const user = requireStaff(args);
   const overview = inspectionOverview(args.params.id ?? "");
   if (!overview) throw notFound();
   const access = inspectionAccess(user, overview.inspection) ?? refuse(args, user, "an inspection the user is not on");
-  recordInspectionViewed(overview.inspection.id, "overview", actorFor(user, args.context));
+  recordWorkspaceView(overview.inspection.id, "overview", null, actorFor(user, args.context));
   const { inspection } = overview;
   const isVisitLead = inspection.team.some((m) => m.id === user.id && m.role === "lead");
   const onTeam = inspection.team.some((m) => m.id === user.id);
@@ -57,6 +62,7 @@ export function loader(args: LoaderFunctionArgs) {
     access,
     isVisitLead,
     isReviewer: inspection.reviewerId === user.id,
+    others: othersPresent(inspection.id, user.id),
     // A programme lead or an inspector not on the team; once it has a reviewer, only that reviewer.
     mayStartReview:
       inspection.status === "submitted" && (user.role === "programme_lead" || user.role === "inspector") && !onTeam && (inspection.reviewerId === null || inspection.reviewerId === user.id),
@@ -144,7 +150,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function InspectionPage() {
-  const { overview, isVisitLead, isReviewer, mayStartReview, review, done } = useLoaderData<typeof loader>();
+  const { overview, isVisitLead, isReviewer, mayStartReview, review, done, others } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const { inspection, summary } = overview;
   const criteriaUrl = (criterionId: number) => `/inspections/${inspection.id}/criteria/${criterionId}`;
@@ -192,6 +198,7 @@ export default function InspectionPage() {
             <SummaryRow label="Reviewer">{review.reviewer ? review.reviewer.name : "None yet"}</SummaryRow>
             {review.approvedAt ? <SummaryRow label="Approved">{`${formatDateTime(review.approvedAt)} by ${review.approvedByName ?? "the reviewer"}`}</SummaryRow> : null}
           </dl>
+          <PresencePanel inspectionId={inspection.id} criterionId={null} initial={others} />
         </div>
       </div>
 

@@ -17,7 +17,9 @@ import { FINDING_TEXT_FIELDS, mergeFindingText, RECORDING_STATUSES, TEXT_LIMITS 
 import { InspectionError, InspectionNotFound } from "~/inspections/inspections.server";
 import { FindingRecord, FindingReviewComments } from "~/inspections/review-display";
 import { answerComment, findingComments } from "~/inspections/review.server";
-import { criterionWorkspace, inspectionAccess, recordInspectionViewed } from "~/inspections/workspace.server";
+import { criterionWorkspace, inspectionAccess } from "~/inspections/workspace.server";
+import { othersPresent, recordWorkspaceView } from "~/inspections/presence.server";
+import { isPresenceBeat, PresencePanel } from "~/inspections/presence";
 import { loadHolidaySet } from "~/scheduling/bank-holidays.server";
 import { formatCalendarDate, formatDateTime } from "~/ui/dates";
 import { DateInput, datePartsFrom, datePartsOf, isoFromParts } from "~/ui/date-input";
@@ -48,7 +50,7 @@ function load(args: LoaderFunctionArgs | ActionFunctionArgs, user: SessionUser) 
 export function loader(args: LoaderFunctionArgs) {
   const user = requireStaff(args);
   const { workspace, access } = load(args, user);
-  recordInspectionViewed(workspace.inspection.id, `criterion ${workspace.criterion.code}`, actorFor(user, args.context));
+  recordWorkspaceView(workspace.inspection.id, `criterion ${workspace.criterion.code}`, workspace.criterion.id, actorFor(user, args.context));
   const holidays = loadHolidaySet();
   const visitDate = workspace.inspection.visitDate;
   return {
@@ -60,6 +62,7 @@ export function loader(args: LoaderFunctionArgs) {
     idempotencyKey: newIdempotencyKey(),
     suggestedDue: visitDate ? Object.fromEntries(SEVERITIES.map((s) => [s, suggestedDueDate(s, visitDate, holidays)])) : null,
     saved: new URL(args.request.url).searchParams.get("saved"),
+    others: othersPresent(workspace.inspection.id, user.id),
   };
 }
 
@@ -174,8 +177,8 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 /** An autosave changes nothing on the page but the status and the base version: its data is not loaded again. */
-export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>
-  formData?.get("mode") === AUTOSAVE_MODE ? false : defaultShouldRevalidate;
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, formAction, defaultShouldRevalidate }) =>
+  formData?.get("mode") === AUTOSAVE_MODE || isPresenceBeat(formAction) ? false : defaultShouldRevalidate;
 
 const FIELD_LABELS: Record<(typeof FINDING_TEXT_FIELDS)[number], string> = {
   observed: "What was observed",
@@ -186,7 +189,7 @@ const FIELD_LABELS: Record<(typeof FINDING_TEXT_FIELDS)[number], string> = {
 };
 
 export default function CriterionPage() {
-  const { workspace, canEdit, idempotencyKey, suggestedDue, saved, comments, canAnswer } = useLoaderData<typeof loader>();
+  const { workspace, canEdit, idempotencyKey, suggestedDue, saved, comments, canAnswer, others } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const answered = actionData?.outcome === "answer" ? actionData : undefined;
   const fromAction = actionData?.outcome === "answer" || actionData?.outcome === "saved" ? undefined : actionData;
@@ -295,6 +298,7 @@ export default function CriterionPage() {
             {earlier ? <SummaryRow label="Last inspection">{`${ratingLabel(earlier.rating, criterion.scale)}${earlier.date ? `, ${formatCalendarDate(earlier.date)}` : ""}`}</SummaryRow> : null}
           </dl>
 
+          <PresencePanel inspectionId={inspection.id} criterionId={criterion.id} initial={others} />
           <KeyboardShortcuts ratings={canEdit ? ratingsFor(criterion.scale).length : 0} />
           {canEdit ? (
             <Form method="post" noValidate id="finding-form" key={serverKey} ref={formRef} onSubmit={autosave.onSubmit}>

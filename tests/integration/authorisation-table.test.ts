@@ -87,6 +87,13 @@ const TABLE: Record<string, RouteRow> = {
   "inspections._index.tsx": { url: "/inspections", get: staffOnly },
   "inspections.new.tsx": { url: "/inspections/new?visit=:visitId", get: leadOnly, post: leadOnly },
   "inspections.$id.tsx": { url: "/inspections/:inspectionId", get: leadAndAdmin, post: leadAndAdmin },
+  // The presence heartbeat: posted by open workspace pages; nothing to GET.
+  "inspections.$id_.presence.ts": {
+    url: "/inspections/:inspectionId/presence",
+    get: { anonymous: "sign-in", admin: "404", programme_lead: "404", inspector: "404", trust_user: "404" },
+    post: leadAndAdmin,
+    download: true,
+  },
   "inspections.$id_.criteria.$criterionId.tsx": {
     url: "/inspections/:inspectionId/criteria/:criterionId",
     get: leadAndAdmin,
