@@ -468,6 +468,11 @@ export interface ProfileView {
   description: string;
   createdAt: string;
   createdBy: string;
+  /**
+   * Loaded with the framework file (version 1, stored with the framework version, by whoever loaded it), rather
+   * than defined later by a programme lead (app/baseline/profiles.server.ts).
+   */
+  fromFile: boolean;
   /** The minimum by criterion code; a criterion without one is absent. */
   minimums: Record<string, Minimum>;
 }
@@ -478,7 +483,10 @@ export interface FrameworkVersionView {
   sections: SectionView[];
   /** Every criterion in file order (depth first), for tables such as the profiles' minimums. */
   criteria: { code: string; title: string; scale: Scale }[];
-  /** In the order they were stored (a file's profiles in file order, each at version 1). */
+  /**
+   * In the order they were stored: the file's profiles in file order (each at version 1), then the versions
+   * programme leads defined later.
+   */
   profiles: ProfileView[];
 }
 
@@ -578,6 +586,9 @@ export function frameworkVersionView(id: number | string, db: Db = getDb()): Fra
       description: p.description,
       createdAt: p.createdAt,
       createdBy: p.createdBy,
+      // The file's profiles are inserted in the transaction that loads the version, with its time and loader; a
+      // profile defined later is a programme lead's (never the loader: leads do not load files), at a later time.
+      fromFile: p.version === FILE_PROFILE_VERSION && p.createdAt === v.loadedAt && p.createdBy === v.loadedBy,
       minimums: Object.fromEntries(minimums) as Record<string, Minimum>,
     };
   });
@@ -603,8 +614,9 @@ export function frameworkVersionView(id: number | string, db: Db = getDb()): Fra
 }
 
 /**
- * A loaded version as the framework file that would load it (its profiles at version 1, as files give them): what
- * a new file for the same version is compared with. Null if there is no such version.
+ * A loaded version as the framework file that would load it (the profiles it was loaded with, not the versions
+ * programme leads defined later): what a new file for the same version is compared with. Null if there is no such
+ * version.
  */
 export function loadedFrameworkFile(id: number, db: Db = getDb()): FrameworkFile | null {
   const view = frameworkVersionView(id, db);
@@ -632,7 +644,7 @@ export function loadedFrameworkFile(id: number, db: Db = getDb()): FrameworkFile
     source: view.version.source,
     sections: view.sections.map(toSection),
     profiles: view.profiles
-      .filter((p) => p.version === FILE_PROFILE_VERSION)
+      .filter((p) => p.fromFile)
       .map((p) => ({ id: p.code, name: p.name, description: p.description, minimums: { ...p.minimums } })),
   };
 }

@@ -11,8 +11,12 @@ import {
   deriveRating,
   DUE_WORKING_DAYS,
   gapStatus,
+  hasEarlierRatings,
   isGap,
   LEVEL_ORDER,
+  movement,
+  MOVEMENT_LABELS,
+  MOVEMENTS,
   OVERRIDE_REASON_MAX,
   ratingLabel,
   ratingsFor,
@@ -21,10 +25,13 @@ import {
   SEVERITIES,
   suggestedDueDate,
   summariseFindings,
+  summariseMovements,
   type DerivedRating,
   type GapStatus,
   type IndicatorAnswers,
   type Minimum,
+  type Movement,
+  type MovementSummary,
   type Severity,
 } from "./rating";
 import { addCalendarDays, isWorkingDay, workingDaysBetween } from "../scheduling/working-days";
@@ -554,6 +561,98 @@ describe("summariseFindings", () => {
         for (const severity of SEVERITIES) {
           expect(s.gapsBySeverity[severity]).toBe(findings.filter((f) => f.severity === severity && isGap(f.rating, f.minimum)).length);
         }
+      }),
+      FC,
+    );
+  });
+});
+
+// ── Movement since the last inspection ─────────────────────────────────────────────────────────────────────
+
+describe("movement", () => {
+  it("places every (previous, current) pair", () => {
+    // Rows: the earlier rating (null: none). Columns: the current rating, in RATINGS order
+    // (achieved, partially_achieved, not_achieved, not_applicable, not_assessed).
+    const NC = "not comparable";
+    const table: Record<string, [Movement, Movement, Movement, Movement, Movement]> = {
+      achieved: ["held", "fell", "fell", NC, NC],
+      partially_achieved: ["improved", "held", "fell", NC, NC],
+      not_achieved: ["improved", "improved", "held", NC, NC],
+      not_applicable: [NC, NC, NC, NC, NC],
+      not_assessed: [NC, NC, NC, NC, NC],
+      null: ["new", "new", "new", "new", "new"],
+    };
+    expect(RATINGS).toEqual(["achieved", "partially_achieved", "not_achieved", "not_applicable", "not_assessed"]);
+    let cases = 0;
+    for (const previous of [...RATINGS, null]) {
+      RATINGS.forEach((current, column) => {
+        const want = table[String(previous)]![column]!;
+        expect({ previous, current, movement: movement(previous, current) }).toEqual({ previous, current, movement: want });
+        cases += 1;
+      });
+    }
+    expect(cases).toBe(30);
+  });
+
+  it("reads Met and Not met (stored as achieved and not achieved) the same way", () => {
+    // A Cyber Essentials requirement Not met last time and Met now improved; Met then Not met fell.
+    expect(movement("not_achieved", "achieved")).toBe("improved");
+    expect(movement("achieved", "not_achieved")).toBe("fell");
+    expect(movement("achieved", "achieved")).toBe("held");
+    expect(movement("not_achieved", "not_achieved")).toBe("held");
+  });
+
+  it("agrees with the order of the levels: improved one way is fell the other, held only for the same rating", () => {
+    for (const a of INDICATOR_LEVELS) {
+      for (const b of INDICATOR_LEVELS) {
+        const forward = movement(a, b);
+        const backward = movement(b, a);
+        if (LEVEL_ORDER[b] > LEVEL_ORDER[a]) expect([forward, backward]).toEqual(["improved", "fell"]);
+        else if (LEVEL_ORDER[b] < LEVEL_ORDER[a]) expect([forward, backward]).toEqual(["fell", "improved"]);
+        else expect([a === b, forward, backward]).toEqual([true, "held", "held"]);
+      }
+    }
+  });
+
+  it("treats anything that is not a rating as not comparable, even an id shared with Object.prototype", () => {
+    expect(movement("toString" as Rating, "achieved")).toBe("not comparable");
+    expect(movement("achieved", "constructor" as Rating)).toBe("not comparable");
+    expect(movement("excellent" as Rating, "excellent" as Rating)).toBe("not comparable");
+  });
+
+  it("has words for every movement", () => {
+    expect(MOVEMENTS).toEqual(["improved", "held", "fell", "new", "not comparable"]);
+    expect(MOVEMENTS.map((m) => MOVEMENT_LABELS[m])).toEqual(["improved", "held", "fell", "no earlier rating", "not comparable"]);
+  });
+});
+
+describe("summariseMovements", () => {
+  it("counts a section's movements", () => {
+    const summary = summariseMovements(["improved", "held", "held", "fell", "new", "not comparable", "improved", "new", "held"]);
+    expect(summary).toEqual({ improved: 2, held: 3, fell: 1, new: 2, notComparable: 1 });
+    expect(hasEarlierRatings(summary)).toBe(true);
+  });
+
+  it("counts nothing for an empty section, and a section of new criteria has nothing to compare with", () => {
+    expect(summariseMovements([])).toEqual({ improved: 0, held: 0, fell: 0, new: 0, notComparable: 0 });
+    expect(hasEarlierRatings(summariseMovements([]))).toBe(false);
+    expect(hasEarlierRatings(summariseMovements(["new", "new"]))).toBe(false);
+    expect(hasEarlierRatings(summariseMovements(["new", "not comparable"]))).toBe(true);
+  });
+
+  it("puts every criterion in exactly one count, agreeing with movement", () => {
+    const pairArb = fc.record({ previous: fc.constantFrom<Rating | null>(null, ...RATINGS), current: fc.constantFrom<Rating>(...RATINGS) });
+    fc.assert(
+      fc.property(fc.array(pairArb, { maxLength: 40 }), (pairs) => {
+        const movements = pairs.map((p) => movement(p.previous, p.current));
+        const s: MovementSummary = summariseMovements(movements);
+        expect(s.improved + s.held + s.fell + s.new + s.notComparable).toBe(pairs.length);
+        expect(s.new).toBe(pairs.filter((p) => p.previous === null).length);
+        const comparable = pairs.filter((p) => p.previous !== null && p.previous in LEVEL_ORDER && p.current in LEVEL_ORDER);
+        expect(s.improved + s.held + s.fell).toBe(comparable.length);
+        expect(s.improved).toBe(comparable.filter((p) => LEVEL_ORDER[p.current as Minimum] > LEVEL_ORDER[p.previous as Minimum]).length);
+        expect(s.fell).toBe(comparable.filter((p) => LEVEL_ORDER[p.current as Minimum] < LEVEL_ORDER[p.previous as Minimum]).length);
+        expect(hasEarlierRatings(s)).toBe(pairs.some((p) => p.previous !== null));
       }),
       FC,
     );

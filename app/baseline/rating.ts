@@ -32,6 +32,10 @@
  *
  * Actions. The due date suggested for the action on a gap is DUE_WORKING_DAYS[severity] working days after the
  * visit date (addWorkingDays: weekends and bank holidays do not count, the visit date itself never counts).
+ *
+ * Movement (movement, summariseMovements). Against the same criterion's rating at the trust's last approved inspection:
+ * improved, held or fell along the same order (Not met < Met on the met scale); "new" with no earlier rating; "not
+ * comparable" when either is not_applicable or not_assessed.
  */
 import type { IndicatorLevel, Rating, Scale } from "./framework-file";
 import { RATINGS } from "./framework-file";
@@ -292,4 +296,63 @@ export function summariseFindings(findings: Iterable<FindingToSummarise>): Findi
     }
   }
   return summary;
+}
+
+// ── Movement since the last inspection ─────────────────────────────────────────────────────────────────────
+
+/**
+ * How a criterion's rating moved since the trust's last approved inspection on the same framework version:
+ * "improved", "held" or "fell" along not_achieved < partially_achieved < achieved (on the met scale Not met < Met);
+ * "new" when there is no earlier rating; "not comparable" when either rating is not_applicable or not_assessed.
+ */
+export const MOVEMENTS = ["improved", "held", "fell", "new", "not comparable"] as const;
+export type Movement = (typeof MOVEMENTS)[number];
+
+/** The words for a movement, as a sentence goes on ("… 12 March 2025: improved"). */
+export const MOVEMENT_LABELS: Readonly<Record<Movement, string>> = {
+  improved: "improved",
+  held: "held",
+  fell: "fell",
+  new: "no earlier rating",
+  "not comparable": "not comparable",
+};
+
+const isLevel = (rating: Rating): rating is IndicatorLevel => Object.hasOwn(LEVEL_ORDER, rating);
+
+/**
+ * The movement from `previous` (the earlier inspection's rating of the same criterion, or null when there is none)
+ * to `current`. Checked in this order: no earlier rating → "new"; either rating not_applicable or not_assessed (or
+ * anything that is not a rating) → "not comparable"; otherwise higher → "improved", the same → "held", lower →
+ * "fell". The met scale needs no scale argument: Met is stored as achieved and Not met as not_achieved.
+ */
+export function movement(previous: Rating | null, current: Rating): Movement {
+  if (previous === null) return "new";
+  if (!isLevel(previous) || !isLevel(current)) return "not comparable";
+  const change = LEVEL_ORDER[current] - LEVEL_ORDER[previous];
+  return change > 0 ? "improved" : change < 0 ? "fell" : "held";
+}
+
+/** A section's criteria by movement: every criterion is counted in exactly one. */
+export interface MovementSummary {
+  improved: number;
+  held: number;
+  fell: number;
+  /** No earlier rating. */
+  new: number;
+  notComparable: number;
+}
+
+/** Counts movements (a section's roll-up: its criteria and those of the sections below it). */
+export function summariseMovements(movements: Iterable<Movement>): MovementSummary {
+  const summary: MovementSummary = { improved: 0, held: 0, fell: 0, new: 0, notComparable: 0 };
+  for (const m of movements) {
+    if (m === "not comparable") summary.notComparable += 1;
+    else summary[m] += 1;
+  }
+  return summary;
+}
+
+/** Whether any criterion counted had an earlier rating (so there is something to compare with at all). */
+export function hasEarlierRatings(summary: MovementSummary): boolean {
+  return summary.improved + summary.held + summary.fell + summary.notComparable > 0;
 }

@@ -10,7 +10,7 @@
  * - All of it in one synchronous BEGIN IMMEDIATE transaction (writeTransaction), so concurrent savers queue on
  *   SQLite's lock (busy_timeout) instead of failing.
  */
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import {
   findingRevisions,
@@ -156,6 +156,17 @@ function toView(row: typeof findings.$inferSelect): FindingView {
 export function findingView(findingId: string, db: Db | Tx = getDb()): FindingView | undefined {
   const row = db.select().from(findings).where(eq(findings.id, findingId)).get();
   return row ? toView(row) : undefined;
+}
+
+/** The findings of an inspection's criteria, by criterion id, in one query (criteria not in it are absent). */
+export function findingViewsOf(inspectionId: string, criterionIds: readonly number[], db: Db | Tx = getDb()): Map<number, FindingView> {
+  if (criterionIds.length === 0) return new Map();
+  const rows = db
+    .select()
+    .from(findings)
+    .where(and(eq(findings.inspectionId, inspectionId), inArray(findings.criterionId, [...criterionIds])))
+    .all();
+  return new Map(rows.map((row) => [row.criterionId, toView(row)]));
 }
 
 /** Whether a user is on the team of the visit an inspection is for. */

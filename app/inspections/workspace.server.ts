@@ -4,13 +4,24 @@
  * see an inspection (and, while submitted findings wait for a reviewer, the inspectors who may review them);
  * everyone else gets 404 from the routes.
  */
-import { and, desc, eq, inArray, ne } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, ne, sql } from "drizzle-orm";
 import { findings, inspectionFrameworks, inspections, profileMinimums, trusts, users, visits, visitTeamMembers } from "../../db/schema";
 import { recordAudit, type Actor } from "../audit/audit.server";
 import { frameworkVersionView, type CriterionView, type SectionView } from "../baseline/frameworks.server";
-import { gapStatus, summariseFindings, type FindingsSummary, type GapStatus, type Minimum, type Rating } from "../baseline/rating";
+import {
+  gapStatus,
+  movement,
+  summariseFindings,
+  summariseMovements,
+  type FindingsSummary,
+  type GapStatus,
+  type Minimum,
+  type Movement,
+  type MovementSummary,
+  type Rating,
+} from "../baseline/rating";
 import { getDb, writeTransaction, type Db } from "../db.server";
-import { findingView, type FindingView } from "./findings.server";
+import { findingView, findingViewsOf, type FindingView } from "./findings.server";
 
 /**
  * "reviewer": the inspector reviewing it; "review_candidate": an inspector not on the team, while the submitted
@@ -79,6 +90,50 @@ export function inspectionAccess(
   return null;
 }
 
+/** A criterion's rating at the trust's last approved inspection before this one (same criterion, so same framework version). */
+export interface PreviousRating {
+  rating: Rating;
+  /** The earlier inspection's visit date (yyyy-mm-dd), or null if it had no visit. */
+  date: string | null;
+  inspectionId: string;
+}
+
+/**
+ * The rating of each of `criterionIds` at the latest earlier APPROVED inspection of the same trust that has a finding
+ * for it, in ONE query (every page calls this once, never once per criterion). "Earlier": dated (by its visit, else
+ * the day it was approved) before this inspection's visit; with no visit date here, any other approved inspection.
+ * Criteria ids are per framework version, so only the same version is ever compared. Absent: no earlier rating.
+ */
+function previousRatings(db: Db, inspection: Pick<InspectionHeader, "id" | "trustCode" | "visitDate">, criterionIds: readonly number[]): Map<number, PreviousRating> {
+  const previous = new Map<number, PreviousRating>();
+  if (criterionIds.length === 0) return previous;
+  const dated = sql<string | null>`coalesce(${visits.visitDate}, substr(${inspections.approvedAt}, 1, 10))`;
+  const rows = db
+    .select({ criterionId: findings.criterionId, rating: findings.rating, date: visits.visitDate, inspectionId: inspections.id })
+    .from(findings)
+    .innerJoin(inspections, eq(inspections.id, findings.inspectionId))
+    .leftJoin(visits, eq(visits.id, inspections.visitId))
+    .where(
+      and(
+        eq(inspections.trustCode, inspection.trustCode),
+        eq(inspections.status, "approved"),
+        ne(inspections.id, inspection.id),
+        inspection.visitDate ? lt(dated, inspection.visitDate) : undefined,
+        inArray(findings.criterionId, [...criterionIds]),
+      ),
+    )
+    .orderBy(desc(dated), desc(inspections.approvedAt), desc(inspections.id))
+    .all();
+  // Latest first: the first row for a criterion is its previous rating.
+  for (const row of rows) if (!previous.has(row.criterionId)) previous.set(row.criterionId, { rating: row.rating, date: row.date, inspectionId: row.inspectionId });
+  return previous;
+}
+
+/** Every criterion of a tree of sections, depth first (a section's own criteria before its sections'). */
+function criteriaOf(sections: readonly SectionView[]): CriterionView[] {
+  return sections.flatMap((s) => [...s.criteria, ...criteriaOf(s.sections)]);
+}
+
 export interface CriterionProgress {
   criterionId: number;
   code: string;
@@ -89,15 +144,23 @@ export interface CriterionProgress {
   gap: GapStatus;
   severity: FindingView["severity"];
   findingId: string;
+  /** The rating at the trust's last approved inspection on this framework version, if any. */
+  previous: PreviousRating | null;
+  /** From `previous` to `rating`. */
+  movement: Movement;
 }
 
 export interface SectionProgress {
+  /** The section's id: its page is /inspections/:id/sections/:sectionId. */
+  id: number;
   code: string;
   title: string;
   depth: number;
   criteria: CriterionProgress[];
   /** Over this section's criteria and those of the sections below it. */
   summary: FindingsSummary;
+  /** Since the last inspection, over the same criteria as `summary`. */
+  movement: MovementSummary;
 }
 
 export interface FrameworkProgress {
@@ -106,12 +169,14 @@ export interface FrameworkProgress {
   profileName: string;
   sections: SectionProgress[];
   summary: FindingsSummary;
+  movement: MovementSummary;
 }
 
 export interface InspectionOverview {
   inspection: InspectionHeader;
   frameworks: FrameworkProgress[];
   summary: FindingsSummary;
+  movement: MovementSummary;
 }
 
 export function inspectionHeader(inspectionId: string, db: Db = getDb()) {
@@ -125,25 +190,51 @@ export function inspectionOverview(inspectionId: string, db: Db = getDb()): Insp
   const chosen = db.select().from(inspectionFrameworks).where(eq(inspectionFrameworks.inspectionId, inspectionId)).all();
   const findingRows = db.select().from(findings).where(eq(findings.inspectionId, inspectionId)).all();
   const byCriterion = new Map(findingRows.map((f) => [f.criterionId, f]));
-  const frameworks: FrameworkProgress[] = [];
-  for (const choice of chosen) {
+  const views = chosen.flatMap((choice) => {
     const view = frameworkVersionView(choice.frameworkVersionId, db);
-    if (!view) continue;
+    return view ? [{ choice, view }] : [];
+  });
+  const previous = previousRatings(
+    db,
+    inspection,
+    views.flatMap(({ view }) => criteriaOf(view.sections).map((c) => c.id)),
+  );
+  const frameworks: FrameworkProgress[] = [];
+  const summarise = (criteria: CriterionProgress[]) => ({
+    summary: summariseFindings(criteria.map((c) => ({ rating: c.rating, minimum: c.minimum, severity: c.severity }))),
+    movement: summariseMovements(criteria.map((c) => c.movement)),
+  });
+  for (const { choice, view } of views) {
     const profile = view.profiles.find((p) => p.id === choice.profileId);
     const minimums = profile?.minimums ?? {};
     const sections: SectionProgress[] = [];
     const visit = (section: SectionView, depth: number): CriterionProgress[] => {
-      const entry: SectionProgress = { code: section.code, title: section.title, depth, criteria: [], summary: summariseFindings([]) };
+      const entry: SectionProgress = { id: section.id, code: section.code, title: section.title, depth, criteria: [], ...summarise([]) };
       sections.push(entry);
       entry.criteria = section.criteria.flatMap((c) => {
         const finding = byCriterion.get(c.id);
         if (!finding) return [];
         const minimum = (minimums[c.code] as Minimum | undefined) ?? null;
-        return [{ criterionId: c.id, code: c.code, title: c.title, scale: c.scale, rating: finding.rating, minimum, gap: gapStatus(finding.rating, minimum), severity: finding.severity, findingId: finding.id }];
+        const earlier = previous.get(c.id) ?? null;
+        return [
+          {
+            criterionId: c.id,
+            code: c.code,
+            title: c.title,
+            scale: c.scale,
+            rating: finding.rating,
+            minimum,
+            gap: gapStatus(finding.rating, minimum),
+            severity: finding.severity,
+            findingId: finding.id,
+            previous: earlier,
+            movement: movement(earlier?.rating ?? null, finding.rating),
+          },
+        ];
       });
       const below = section.sections.flatMap((s) => visit(s, depth + 1));
       const all = [...entry.criteria, ...below];
-      entry.summary = summariseFindings(all.map((c) => ({ rating: c.rating, minimum: c.minimum, severity: c.severity })));
+      Object.assign(entry, summarise(all));
       return all;
     };
     const every = view.sections.flatMap((s) => visit(s, 0));
@@ -152,11 +243,11 @@ export function inspectionOverview(inspectionId: string, db: Db = getDb()): Insp
       title: view.version.title,
       profileName: profile ? `${profile.name} (version ${profile.version})` : "No profile",
       sections,
-      summary: summariseFindings(every.map((c) => ({ rating: c.rating, minimum: c.minimum, severity: c.severity }))),
+      ...summarise(every),
     });
   }
   const everything = frameworks.flatMap((f) => f.sections.flatMap((s) => s.criteria));
-  return { inspection, frameworks, summary: summariseFindings(everything.map((c) => ({ rating: c.rating, minimum: c.minimum, severity: c.severity }))) };
+  return { inspection, frameworks, ...summarise(everything) };
 }
 
 export interface CriterionWorkspace {
@@ -169,7 +260,9 @@ export interface CriterionWorkspace {
   previous: number | null;
   next: number | null;
   /** The latest rating of this criterion in an earlier approved inspection of the same trust, if any. */
-  earlier: { rating: Rating; date: string | null } | null;
+  earlier: PreviousRating | null;
+  /** From `earlier` to the finding's rating. */
+  movement: Movement;
 }
 
 /** One criterion of an inspection with its finding, what good looks like, its minimum, and the criteria around it. */
@@ -198,14 +291,7 @@ export function criterionWorkspace(inspectionId: string, criterionId: number, db
       .from(profileMinimums)
       .where(and(eq(profileMinimums.profileId, choice.profileId), eq(profileMinimums.criterionId, criterionId)))
       .get();
-    const earlier = db
-      .select({ rating: findings.rating, date: visits.visitDate })
-      .from(findings)
-      .innerJoin(inspections, eq(inspections.id, findings.inspectionId))
-      .leftJoin(visits, eq(visits.id, inspections.visitId))
-      .where(and(eq(inspections.trustCode, inspection.trustCode), eq(inspections.status, "approved"), ne(inspections.id, inspectionId), eq(findings.criterionId, criterionId)))
-      .orderBy(desc(visits.visitDate))
-      .get();
+    const earlier = previousRatings(db, inspection, [criterionId]).get(criterionId) ?? null;
     return {
       inspection,
       frameworkTitle: view.version.title,
@@ -215,7 +301,8 @@ export function criterionWorkspace(inspectionId: string, criterionId: number, db
       finding: findingView(row.id, db)!,
       previous: index > 0 ? order[index - 1]!.criterion.id : null,
       next: index < order.length - 1 ? order[index + 1]!.criterion.id : null,
-      earlier: earlier ? { rating: earlier.rating, date: earlier.date } : null,
+      earlier,
+      movement: movement(earlier?.rating ?? null, row.rating),
     };
   }
   return undefined;

@@ -76,6 +76,7 @@ describe("the review functions", () => {
   let programmeLead = "";
   let findingIds = new Map<string, string>();
   let trustCode = "";
+  let visitId = "";
   const finding = (code: string) => findingIds.get(code)!;
   const save = (code: string, userId: string, fields: Partial<FindingFields>) => {
     const version = one<{ version: number }>("SELECT version FROM findings WHERE id = ?", finding(code)).version;
@@ -91,6 +92,7 @@ describe("the review functions", () => {
          AND NOT EXISTS (SELECT 1 FROM inspections i WHERE i.visit_id = v.id) ORDER BY v.visit_date, v.id LIMIT 1`,
     );
     trustCode = visit.trustCode;
+    visitId = visit.id;
     const team = all<{ id: string; role: string }>("SELECT inspector_id AS id, role FROM visit_team_members WHERE visit_id = ?", visit.id);
     lead = team.find((m) => m.role === "lead")!.id;
     member = team.find((m) => m.role === "member")!.id;
@@ -130,8 +132,12 @@ describe("the review functions", () => {
     expect(state()).toMatchObject({ status: "on_site", version: 2 });
     refused(() => leaveSite(inspectionId, actorOf(member), db), InspectionError, /Only the visit's lead inspector/);
     refused(() => leaveSite(inspectionId, actorOf(programmeLead), db), InspectionError, /Only the visit's lead inspector/);
+    const visitStatus = () => one<{ status: string }>("SELECT status FROM visits WHERE id = ?", visitId).status;
+    expect(visitStatus()).toBe("scheduled");
     leaveSite(inspectionId, actorOf(lead), db);
     expect(state()).toMatchObject({ status: "draft", version: 3 });
+    // The visit is done: it now counts as the trust's latest inspection.
+    expect(visitStatus()).toBe("completed");
     expect(audits("inspection.left_site")).toBe(1);
     refused(() => leaveSite(inspectionId, actorOf(lead), db), InspectionError, /only while the inspection is on site/);
   });
