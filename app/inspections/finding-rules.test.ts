@@ -16,4 +16,18 @@ describe("mergeFindingText", () => {
     });
     expect(mine.observed).toBe("B saw no asset register.");
   });
+
+  it("does not double text one inspector built on the other's, either way round", () => {
+    const theirs = { ...blank, observed: "Patching at 60%.", evidencePeople: "CIO and deputy CIO" };
+    const mine = { ...blank, observed: "Patching at 60%. Unsupported builds on 14 ward PCs.", evidencePeople: "CIO" };
+    expect(mergeFindingText(theirs, mine)).toEqual({ ...blank, observed: "Patching at 60%. Unsupported builds on 14 ward PCs.", evidencePeople: "CIO and deputy CIO" });
+  });
+
+  it("merges the override reasons too, when both have one", () => {
+    const theirs = { ...blank, overrideReason: "Compensating control seen" };
+    const mine = { ...blank, overrideReason: "Requirement met by the managed service" };
+    expect(mergeFindingText(theirs, mine).overrideReason).toBe("Compensating control seen\n\nRequirement met by the managed service");
+    expect(mergeFindingText(theirs, { ...blank, overrideReason: "" }).overrideReason).toBe("Compensating control seen");
+    expect(mergeFindingText({ ...blank }, { ...blank, overrideReason: "Mine" }).overrideReason).toBe("Mine");
+  });
 });
