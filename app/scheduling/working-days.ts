@@ -2,15 +2,16 @@
  * Working days for scheduling inspection visits (pure: no database, no clock, no files).
  *
  * A visit date is a calendar date written `yyyy-mm-dd`, with no time and no time zone: "2026-03-30" is the same
- * day in London, in UTC and on a server in any other zone. Arithmetic is done on dates pinned to UTC midnight
- * (TZDate in "UTC"), which has no daylight-saving changes, so a clock change can never add or lose a day.
+ * day in London, in UTC and on a server in any other zone. Arithmetic is done on dates pinned to UTC midnight, read
+ * with the getUTC… methods: UTC has no daylight-saving changes, so a clock change can never add or lose a day. (Plain
+ * Dates, not TZDate: this runs for every due date on every finding page, and TZDate's zone lookups cost far more.)
  *
  * A working day is Monday to Friday and not a bank holiday. The holidays are passed in as a set of `yyyy-mm-dd`
  * dates (see holidaySet and parseBankHolidaysCsv; db/reference/bank-holidays-england-and-wales.csv is the list
  * shipped with the project), so one-off holidays added later need no change here.
  */
 import { TZDate } from "@date-fns/tz";
-import { addDays, differenceInCalendarDays, getISOWeek, getISOWeekYear, isWeekend as dateFnsIsWeekend } from "date-fns";
+import { getISOWeek, getISOWeekYear } from "date-fns";
 import { parse } from "csv-parse/sync";
 
 /** A calendar date, `yyyy-mm-dd`. */
@@ -26,18 +27,22 @@ export function isCalendarDate(text: string): boolean {
   return toUtc(text) !== null;
 }
 
-function toUtc(text: string): TZDate | null {
+const DAY_MS = 86_400_000;
+
+function toUtc(text: string): Date | null {
   const match = DATE_PATTERN.exec(text);
   if (!match) return null;
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new TZDate(year, month - 1, day, "UTC");
-  // new TZDate rolls 2026-02-30 over to 2026-03-02: a real date reads back as written.
-  if (date.getFullYear() !== year || date.getMonth() !== month - 1 || date.getDate() !== day) return null;
+  const date = new Date(Date.UTC(2000, month - 1, day));
+  // Date.UTC reads years 0–99 as 1900–1999: the year is set on its own.
+  date.setUTCFullYear(year);
+  // Date.UTC rolls 2026-02-30 over to 2026-03-02: a real date reads back as written.
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return null;
   return date;
 }
 
 /** The date at UTC midnight; throws for anything but a real `yyyy-mm-dd` date. */
-function utcDate(date: CalendarDate): TZDate {
+function utcDate(date: CalendarDate): Date {
   const parsed = toUtc(date);
   if (!parsed) throw new RangeError(`Not a calendar date (yyyy-mm-dd): ${JSON.stringify(date)}`);
   return parsed;
@@ -45,9 +50,13 @@ function utcDate(date: CalendarDate): TZDate {
 
 const pad = (n: number, width: number) => String(n).padStart(width, "0");
 
-function toCalendarDate(date: TZDate): CalendarDate {
-  return `${pad(date.getFullYear(), 4)}-${pad(date.getMonth() + 1, 2)}-${pad(date.getDate(), 2)}`;
+function toCalendarDate(date: Date): CalendarDate {
+  return `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)}`;
 }
+
+/** Whole days later (UTC midnights are exactly a day apart). */
+const addDays = (date: Date, days: number) => new Date(date.getTime() + days * DAY_MS);
+const differenceInCalendarDays = (later: Date, earlier: Date) => Math.round((later.getTime() - earlier.getTime()) / DAY_MS);
 
 /** The date `days` calendar days after `date` (before it when negative). */
 export function addCalendarDays(date: CalendarDate, days: number): CalendarDate {
@@ -56,7 +65,8 @@ export function addCalendarDays(date: CalendarDate, days: number): CalendarDate 
 
 /** Saturday or Sunday. */
 export function isWeekend(date: CalendarDate): boolean {
-  return dateFnsIsWeekend(utcDate(date));
+  const weekday = utcDate(date).getUTCDay();
+  return weekday === 0 || weekday === 6;
 }
 
 /** Monday to Friday and not one of `holidays`. */
@@ -121,7 +131,8 @@ export function workingDaysBetween(start: CalendarDate, end: CalendarDate, holid
  * to Sunday, zero-padded so keys sort in order.
  */
 export function isoWeek(date: CalendarDate): string {
-  const day = utcDate(date);
+  // date-fns reads the fields in the zone of the Date it is given: a TZDate in UTC.
+  const day = new TZDate(utcDate(date).getTime(), "UTC");
   return `${pad(getISOWeekYear(day), 4)}-W${pad(getISOWeek(day), 2)}`;
 }
 
