@@ -1,7 +1,9 @@
 /**
  * Demo scheduling data: profiles for the 12 demo inspectors (spread over the regions), leave, conflicts of
- * interest, a past round whose visits are completed, and an open round with accepted visits in the next quarter,
- * one of them to RJ1 (Guy's and St Thomas'), so the surprise can be tried with trust.rj1@deepdive.test.
+ * interest (seedDemoInspectors), then a past round whose visits are completed, and an open round with accepted
+ * visits in the next quarter, one of them to RJ1 (Guy's and St Thomas'), so the surprise can be tried with
+ * trust.rj1@deepdive.test (seedDemoRounds). db/seed.server.ts runs the two apart: the earlier rounds with the demo
+ * inspections (db/demo-inspections.server.ts) come between them, as they happened before.
  *
  * Dates follow the day the demo is seeded (the previous and next calendar quarters), so the demo always has a past
  * and a future. The rounds go through the same functions as the pages (open, draw, plan, accept, close), so the
@@ -47,13 +49,34 @@ const PROFILES: DemoProfile[] = [
 ];
 
 /** The first day of the calendar quarter `offset` quarters from the one holding `date` (yyyy-mm-dd). */
-function quarterStart(date: string, offset: number): string {
+export function quarterStart(date: string, offset: number): string {
   const [year, month] = date.split("-").map(Number) as [number, number];
   const index = year * 4 + Math.floor((month - 1) / 3) + offset;
   return `${Math.floor(index / 4)}-${String((index % 4) * 3 + 1).padStart(2, "0")}-01`;
 }
 
-const quarterEnd = (start: string) => addCalendarDays(quarterStart(start, 1), -1);
+export const quarterEnd = (start: string) => addCalendarDays(quarterStart(start, 1), -1);
+
+export interface DemoStaff {
+  lead: { id: string; email: string };
+  /** inspector1 … inspector12, in order. */
+  inspectors: { id: string; email: string }[];
+  /** Audited as the demo seed (not as the lead signing in), acting with the lead's account. */
+  actor: Actor;
+}
+
+/** The demo programme lead and the 12 demo inspectors (seeded by db/seed.server.ts before any of this). */
+export function demoStaff(db: Db): DemoStaff {
+  const inspectors = db
+    .select({ id: users.id, email: users.email })
+    .from(users)
+    .where(and(eq(users.role, "inspector"), eq(users.isDemo, true)))
+    .all()
+    .sort((a, b) => a.email.localeCompare(b.email, "en", { numeric: true }));
+  const lead = db.select({ id: users.id, email: users.email }).from(users).where(eq(users.email, "lead@deepdive.test")).get();
+  if (!lead || inspectors.length < PROFILES.length) throw new Error("The demo schedule needs the demo lead and 12 demo inspectors");
+  return { lead, inspectors, actor: { userId: lead.id, label: "demo seed", clientAddress: null } };
+}
 
 export interface DemoScheduleReport {
   inspectors: number;
@@ -61,20 +84,11 @@ export interface DemoScheduleReport {
   futureVisits: number;
 }
 
-export function seedDemoSchedule(db: Db, now = new Date()): DemoScheduleReport {
+/** Profiles for the 12 demo inspectors, some leave, and conflicts of interest (inspector1 with RJ1). */
+export function seedDemoInspectors(db: Db, now = new Date()): number {
   const today = todayInLondon(now);
-  const inspectorRows = db
-    .select({ id: users.id, email: users.email })
-    .from(users)
-    .where(and(eq(users.role, "inspector"), eq(users.isDemo, true)))
-    .all()
-    .sort((a, b) => a.email.localeCompare(b.email, "en", { numeric: true }));
-  const lead = db.select({ id: users.id, email: users.email }).from(users).where(eq(users.email, "lead@deepdive.test")).get();
-  if (!lead || inspectorRows.length < PROFILES.length) throw new Error("The demo schedule needs the demo lead and 12 demo inspectors");
-  const inspector = (n: number) => inspectorRows[n - 1]!.id;
-  // Audited as the demo seed (not as the lead signing in), acting with the lead's account.
-  const actor: Actor = { userId: lead.id, label: "demo seed", clientAddress: null };
-
+  const { inspectors, lead } = demoStaff(db);
+  const inspector = (n: number) => inspectors[n - 1]!.id;
   const nextStart = quarterStart(today, 1);
   const pastStart = quarterStart(today, -1);
 
@@ -113,8 +127,18 @@ export function seedDemoSchedule(db: Db, now = new Date()): DemoScheduleReport {
     recordAudit(tx, SYSTEM_ACTOR, { action: "demo.inspectors-seeded", objectType: "install", summary: { profiles: PROFILES.length, leave: 5, conflicts: 3 } });
   }, db);
 
-  // The past round: drawn, planned, accepted, done, closed. RJ1 is kept out of it, so it is not "recently
-  // inspected" and the open round can include it.
+  return PROFILES.length;
+}
+
+/** The last quarter's round (visits completed, closed) and the next quarter's (accepted visits, RJ1 among them). */
+export function seedDemoRounds(db: Db, now = new Date()): Omit<DemoScheduleReport, "inspectors"> {
+  const today = todayInLondon(now);
+  const { lead, actor } = demoStaff(db);
+  const nextStart = quarterStart(today, 1);
+  const pastStart = quarterStart(today, -1);
+
+  // The past round: drawn, planned, accepted, done, closed. RJ1 is kept out of it (its demo inspection a year ago
+  // makes it recently inspected for this round anyway), so it is not "recently inspected" for the open round.
   const pastRound = openRound(
     { name: "Demo round (last quarter)", periodStart: pastStart, periodEnd: quarterEnd(pastStart), capacity: 12, minMonthsSinceInspection: 12, validationShare: 0.1 },
     actor,
@@ -156,5 +180,5 @@ export function seedDemoSchedule(db: Db, now = new Date()): DemoScheduleReport {
   if (!picked) overridePick(openRoundId, { action: "add", trustCode: DEMO_SCHEDULED_TRUST, reason: "Ransomware near-miss reported to the programme (demo)" }, actor, db);
   planSchedule(openRoundId, 2, actor, db, now);
   const futureVisits = acceptSchedule(openRoundId, actor, db, now);
-  return { inspectors: PROFILES.length, pastVisits, futureVisits };
+  return { pastVisits, futureVisits };
 }

@@ -8,7 +8,8 @@ import { recordAudit, SYSTEM_ACTOR } from "../app/audit/audit.server";
 import { hashPassword } from "../app/auth/password.server";
 import { writeTransaction, type Db } from "../app/db.server";
 import { seedDemoIndicators, type DemoIndicatorReport } from "./demo-indicators.server";
-import { seedDemoSchedule, type DemoScheduleReport } from "./demo-schedule.server";
+import { seedDemoInspectionHistory, seedDemoOnSiteInspection, type DemoInspectionReport } from "./demo-inspections.server";
+import { seedDemoInspectors, seedDemoRounds, type DemoScheduleReport } from "./demo-schedule.server";
 
 export const DEMO_PASSWORD = "deep-dive-demo";
 export const DEMO_SEED = 20170512; // the day WannaCry reached the NHS
@@ -54,14 +55,35 @@ export function demoAccounts(seed = DEMO_SEED): DemoAccount[] {
   ];
 }
 
-export async function seedDemoData(
-  db: Db,
-  seed = DEMO_SEED,
-): Promise<{ seed: number; accounts: number; indicators: DemoIndicatorReport; schedule: DemoScheduleReport }> {
+export interface DemoSeedReport {
+  seed: number;
+  accounts: number;
+  indicators: DemoIndicatorReport;
+  schedule: DemoScheduleReport;
+  inspections: DemoInspectionReport;
+}
+
+export async function seedDemoData(db: Db, seed = DEMO_SEED): Promise<DemoSeedReport> {
   // One hash serves every demo account: they share a published password, so separate salts would hide nothing,
   // and one scrypt run instead of seventeen keeps a fresh start quick.
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const accounts = demoAccounts(seed);
+  // The seed is several hundred small transactions (most of them saving the demo findings) on an install nobody uses
+  // yet, so it runs with synchronous = NORMAL rather than paying an fsync per commit: in WAL mode that is still
+  // crash-safe for the database's consistency (docs/decisions/0002), and a checkpoint at the end, which syncs the
+  // WAL first, makes it all durable before FULL is restored.
+  const sqlite = db.$client;
+  const synchronous = Number(sqlite.pragma("synchronous", { simple: true }));
+  sqlite.pragma("synchronous = NORMAL");
+  try {
+    return seedDemoRows(db, seed, accounts, passwordHash);
+  } finally {
+    sqlite.pragma("wal_checkpoint(PASSIVE)");
+    sqlite.pragma(`synchronous = ${synchronous}`);
+  }
+}
+
+function seedDemoRows(db: Db, seed: number, accounts: DemoAccount[], passwordHash: string): DemoSeedReport {
   writeTransaction((tx) => {
     for (const account of accounts) {
       const id = randomUUID();
@@ -79,7 +101,27 @@ export async function seedDemoData(
   }, db);
   // Indicator history: the real DSPT snapshots, then the synthetic monthly history (db/demo-indicators.server.ts).
   const indicators = seedDemoIndicators(db, seed);
-  // Inspectors' profiles, leave and conflicts; a past round with completed visits and an open one with visits ahead.
-  const schedule = seedDemoSchedule(db);
-  return { seed, accounts: accounts.length, indicators, schedule };
+  // In the order it would have happened. Inspectors' profiles, leave and conflicts (db/demo-schedule.server.ts);
+  // two earlier rounds with approved inspections of RJ1 and RRU (db/demo-inspections.server.ts), before the later
+  // rounds are drawn: a trust picked in a round not yet closed cannot be picked in another, and the later draws see
+  // those visits as the trusts' last inspections; last quarter's round (completed) and next quarter's (accepted, RJ1
+  // among its visits); then a round for this quarter with an inspection on site today, drawn last so the next
+  // quarter's round keeps its band 1 trusts and RJ1.
+  const seededAt = new Date();
+  const inspectors = seedDemoInspectors(db, seededAt);
+  const history = seedDemoInspectionHistory(db, seededAt);
+  const rounds = seedDemoRounds(db, seededAt);
+  const onSite = seedDemoOnSiteInspection(db, seededAt);
+  return {
+    seed,
+    accounts: accounts.length,
+    indicators,
+    schedule: { inspectors, ...rounds },
+    inspections: {
+      rounds: history.rounds + onSite.rounds,
+      approved: history.approved,
+      onSite: onSite.onSite,
+      findingSaves: history.findingSaves + onSite.findingSaves,
+    },
+  };
 }

@@ -22,7 +22,7 @@ export interface FrameworkChoice {
  * Creates the inspection of a scheduled visit, assessed against `choices` (one profile per framework version, each
  * profile of that version), with a finding (not assessed, version 0) for every criterion. Returns its id.
  */
-export function createInspection(visitId: string, choices: readonly FrameworkChoice[], actor: Actor, db: Db = getDb()): string {
+export function createInspection(visitId: string, choices: readonly FrameworkChoice[], actor: Actor, db: Db = getDb(), now = new Date()): string {
   if (!actor.userId) throw new Error("An inspection is created by a signed-in user");
   if (choices.length === 0) throw new InspectionError("Choose at least one framework");
   const versions = new Set(choices.map((c) => c.frameworkVersionId));
@@ -39,7 +39,7 @@ export function createInspection(visitId: string, choices: readonly FrameworkCho
       if (!profile || profile.frameworkVersionId !== choice.frameworkVersionId) throw new InspectionError("Choose a profile of the framework it is for");
     }
     const id = randomUUID();
-    tx.insert(inspections).values({ id, visitId, trustCode: visit.trustCode, status: "planned", createdBy: actor.userId! }).run();
+    tx.insert(inspections).values({ id, visitId, trustCode: visit.trustCode, status: "planned", createdBy: actor.userId!, createdAt: now.toISOString() }).run();
     for (const choice of choices) tx.insert(inspectionFrameworks).values({ inspectionId: id, ...choice }).run();
     const criteria = tx
       .select({ id: frameworkCriteria.id })
@@ -52,7 +52,7 @@ export function createInspection(visitId: string, choices: readonly FrameworkCho
       objectType: "inspection",
       objectId: id,
       summary: { visitId, frameworks: choices, findings: criteria.length },
-    });
+    }, now);
     return id;
   }, db);
 }

@@ -93,11 +93,12 @@ export function FindingReviewComments({ comments, canAnswer, answer }: { comment
 }
 
 /** A finding as recorded, read only: for those who read findings (reviewers, programme leads, admins) and after submission. */
-export function FindingRecord({ finding, scale }: { finding: FindingView; scale: Scale }) {
+export function FindingRecord({ finding, scale, heading = "h2" }: { finding: FindingView; scale: Scale; heading?: "h2" | "h3" | "h4" }) {
   const text = (value: string) => (value ? <span className="app-preserve-lines">{value}</span> : "Nothing recorded");
+  const Heading = heading;
   return (
     <>
-      <h2 className="govuk-heading-m">The finding</h2>
+      <Heading className={heading === "h2" ? "govuk-heading-m" : "govuk-heading-s"}>The finding</Heading>
       <dl className="govuk-summary-list">
         <SummaryRow label="Rating">{ratingLabel(finding.rating, scale)}</SummaryRow>
         {finding.overrideReason ? <SummaryRow label="Reason for the rating">{text(finding.overrideReason)}</SummaryRow> : null}

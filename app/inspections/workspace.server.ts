@@ -254,6 +254,8 @@ export interface CriterionWorkspace {
   inspection: InspectionHeader;
   frameworkTitle: string;
   sectionTrail: string[];
+  /** The section the criterion is in: its section page shows it with its neighbours. */
+  section: { id: number; code: string; title: string };
   criterion: CriterionView;
   minimum: Minimum | null;
   finding: FindingView;
@@ -275,11 +277,11 @@ export function criterionWorkspace(inspectionId: string, criterionId: number, db
   for (const choice of chosen) {
     const view = frameworkVersionView(choice.frameworkVersionId, db);
     if (!view) continue;
-    const order: { criterion: CriterionView; trail: string[] }[] = [];
+    const order: { criterion: CriterionView; trail: string[]; section: SectionView }[] = [];
     const walk = (sections: SectionView[], trail: string[]) => {
       for (const s of sections) {
         const here = [...trail, `${s.code} ${s.title}`];
-        for (const c of s.criteria) order.push({ criterion: c, trail: here });
+        for (const c of s.criteria) order.push({ criterion: c, trail: here, section: s });
         walk(s.sections, here);
       }
     };
@@ -296,6 +298,7 @@ export function criterionWorkspace(inspectionId: string, criterionId: number, db
       inspection,
       frameworkTitle: view.version.title,
       sectionTrail: order[index]!.trail,
+      section: { id: order[index]!.section.id, code: order[index]!.section.code, title: order[index]!.section.title },
       criterion: order[index]!.criterion,
       minimum: minimumRow?.minimum ?? null,
       finding: findingView(row.id, db)!,
@@ -306,6 +309,119 @@ export function criterionWorkspace(inspectionId: string, criterionId: number, db
     };
   }
   return undefined;
+}
+
+export interface SectionCriterion {
+  criterion: CriterionView;
+  finding: FindingView;
+  minimum: Minimum | null;
+  gap: GapStatus;
+  /** The latest rating of this criterion in an earlier approved inspection of the same trust, if any. */
+  earlier: PreviousRating | null;
+  movement: Movement;
+}
+
+/** The section itself (depth 0) or one of the sections below it, with its own criteria. */
+export interface SectionPart {
+  id: number;
+  code: string;
+  title: string;
+  description: string;
+  depth: number;
+  criteria: SectionCriterion[];
+}
+
+export interface SectionLink {
+  id: number;
+  code: string;
+  title: string;
+}
+
+export interface SectionWorkspace {
+  inspection: InspectionHeader;
+  frameworkTitle: string;
+  profileName: string;
+  /** The sections above this one, each as "A Managing security risk". */
+  trail: string[];
+  section: SectionLink & { description: string };
+  /** The section and every section below it, in order (depth first), each with its own criteria. */
+  parts: SectionPart[];
+  summary: FindingsSummary;
+  movement: MovementSummary;
+  /** The nearest section before it that has criteria of its own (its page is not this one). */
+  previous: SectionLink | null;
+  /** The first section after it and the sections below it that has criteria of its own. */
+  next: SectionLink | null;
+}
+
+/**
+ * One section of an inspection with every criterion in it and in the sections below it, each with its finding, its
+ * minimum and its movement since the last inspection; and the sections before and after it (across the inspection's
+ * frameworks, in the overview's order). Undefined when the section is not in one of the inspection's frameworks.
+ */
+export function sectionWorkspace(inspectionId: string, sectionId: number, db: Db = getDb()): SectionWorkspace | undefined {
+  const inspection = header(db, inspectionId);
+  if (!inspection) return undefined;
+  const chosen = db.select().from(inspectionFrameworks).where(eq(inspectionFrameworks.inspectionId, inspectionId)).all();
+  interface Place {
+    section: SectionView;
+    trail: string[];
+    view: NonNullable<ReturnType<typeof frameworkVersionView>>;
+    profileId: number;
+    /** The index just past the section's last descendant: its subtree is order[index, end). */
+    end: number;
+  }
+  const order: Place[] = [];
+  for (const choice of chosen) {
+    const view = frameworkVersionView(choice.frameworkVersionId, db);
+    if (!view) continue;
+    const walk = (sections: SectionView[], trail: string[]) => {
+      for (const section of sections) {
+        const index = order.length;
+        order.push({ section, trail, view, profileId: choice.profileId, end: index + 1 });
+        walk(section.sections, [...trail, `${section.code} ${section.title}`]);
+        order[index]!.end = order.length;
+      }
+    };
+    walk(view.sections, []);
+  }
+  const index = order.findIndex((o) => o.section.id === sectionId);
+  if (index === -1) return undefined;
+  const here = order[index]!;
+  const subtree = order.slice(index, here.end);
+  const ids = subtree.flatMap((o) => o.section.criteria.map((c) => c.id));
+  const findingsBy = findingViewsOf(inspectionId, ids, db);
+  const previous = previousRatings(db, inspection, ids);
+  const profile = here.view.profiles.find((p) => p.id === here.profileId);
+  const minimums = profile?.minimums ?? {};
+  const parts: SectionPart[] = subtree.map((o) => ({
+    id: o.section.id,
+    code: o.section.code,
+    title: o.section.title,
+    description: o.section.description,
+    depth: o.trail.length - here.trail.length,
+    criteria: o.section.criteria.flatMap((criterion) => {
+      const finding = findingsBy.get(criterion.id);
+      if (!finding) return [];
+      const minimum = (minimums[criterion.code] as Minimum | undefined) ?? null;
+      const earlier = previous.get(criterion.id) ?? null;
+      return [{ criterion, finding, minimum, gap: gapStatus(finding.rating, minimum), earlier, movement: movement(earlier?.rating ?? null, finding.rating) }];
+    }),
+  }));
+  const all = parts.flatMap((p) => p.criteria);
+  const link = (o: Place | undefined): SectionLink | null => (o ? { id: o.section.id, code: o.section.code, title: o.section.title } : null);
+  return {
+    inspection,
+    frameworkTitle: here.view.version.title,
+    profileName: profile ? `${profile.name} (version ${profile.version})` : "No profile",
+    trail: here.trail,
+    section: { id: here.section.id, code: here.section.code, title: here.section.title, description: here.section.description },
+    parts,
+    summary: summariseFindings(all.map((c) => ({ rating: c.finding.rating, minimum: c.minimum, severity: c.finding.severity }))),
+    movement: summariseMovements(all.map((c) => c.movement)),
+    previous: link(order.slice(0, index).findLast((o) => o.section.criteria.length > 0)),
+    next: link(order.slice(here.end).find((o) => o.section.criteria.length > 0)),
+  };
 }
 
 export interface InspectionListRow {

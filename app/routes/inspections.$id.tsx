@@ -1,7 +1,8 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { actorFor, notFound, refuse, requireStaff } from "~/auth/guards.server";
-import { ratingLabel, SEVERITY_LABELS } from "~/baseline/rating";
+import { hasEarlierRatings, ratingLabel, SEVERITY_LABELS } from "~/baseline/rating";
+import { movementCounts, MovementTag } from "~/inspections/movement-display";
 import { InspectionError, recordArrival } from "~/inspections/inspections.server";
 import { COMMENT_MAX_CHARS, ReviewComment } from "~/inspections/review-display";
 import {
@@ -154,6 +155,23 @@ export default function InspectionPage() {
   const result = useActionData<typeof action>();
   const { inspection, summary } = overview;
   const criteriaUrl = (criterionId: number) => `/inspections/${inspection.id}/criteria/${criterionId}`;
+  const sectionUrl = (sectionId: number) => `/inspections/${inspection.id}/sections/${sectionId}`;
+  // A section's title (a link to its page once findings can be recorded) and its progress, with its movement since the last inspection.
+  const sectionTitle = (section: (typeof overview.frameworks)[number]["sections"][number]) => (
+    <>
+      {inspection.status !== "planned" ? (
+        <Link className="govuk-link" to={sectionUrl(section.id)}>
+          {`${section.code} ${section.title}`}
+        </Link>
+      ) : (
+        `${section.code} ${section.title}`
+      )}
+      <span className="govuk-caption-s">
+        {`${section.summary.assessed} of ${section.summary.total} assessed, ${section.summary.gaps} ${section.summary.gaps === 1 ? "gap" : "gaps"}`}
+        {hasEarlierRatings(section.movement) ? `. Since the last inspection: ${movementCounts(section.movement)}` : ""}
+      </span>
+    </>
+  );
   const criteria = overview.frameworks.flatMap((f) => f.sections.flatMap((s) => s.criteria));
   const commentRows = result?.rows ?? [{ findingId: "", text: "" }];
   const rowErrors = result?.rowErrors ?? {};
@@ -194,6 +212,7 @@ export default function InspectionPage() {
             <SummaryRow label="Team">{inspection.team.map((m) => `${m.name}${m.role === "lead" ? " (lead)" : ""}`).join(", ")}</SummaryRow>
             <SummaryRow label="Arrived">{inspection.arrivedAt ? formatDateTime(inspection.arrivedAt) : "Not yet"}</SummaryRow>
             <SummaryRow label="Progress">{`${summary.assessed} of ${summary.total} criteria assessed, ${summary.gaps} ${summary.gaps === 1 ? "gap" : "gaps"} against the profile`}</SummaryRow>
+            {hasEarlierRatings(overview.movement) ? <SummaryRow label="Since the last inspection">{movementCounts(overview.movement)}</SummaryRow> : null}
             {review.submittedAt ? <SummaryRow label="Submitted">{`${formatDateTime(review.submittedAt)} by ${review.submittedByName ?? "the lead"}`}</SummaryRow> : null}
             <SummaryRow label="Reviewer">{review.reviewer ? review.reviewer.name : "None yet"}</SummaryRow>
             {review.approvedAt ? <SummaryRow label="Approved">{`${formatDateTime(review.approvedAt)} by ${review.approvedByName ?? "the reviewer"}`}</SummaryRow> : null}
@@ -385,17 +404,13 @@ export default function InspectionPage() {
           {framework.sections.map((section) =>
             section.criteria.length === 0 ? (
               <h3 key={section.code} className="govuk-heading-s">
-                {`${section.code} ${section.title}`}
-                <span className="govuk-caption-s">{`${section.summary.assessed} of ${section.summary.total} assessed, ${section.summary.gaps} ${section.summary.gaps === 1 ? "gap" : "gaps"}`}</span>
+                {sectionTitle(section)}
               </h3>
             ) : (
               <div className="app-table-wrapper" key={section.code}>
                 <table className="govuk-table govuk-table--small-text-until-tablet">
-                  <caption className="govuk-table__caption govuk-table__caption--s">
-                    {`${section.code} ${section.title}`}
-                    <span className="govuk-caption-s">{`${section.summary.assessed} of ${section.summary.total} assessed, ${section.summary.gaps} ${section.summary.gaps === 1 ? "gap" : "gaps"}`}</span>
-                  </caption>
-                  <TableHead headings={["Criterion", "Rating", "Against the profile"]} />
+                  <caption className="govuk-table__caption govuk-table__caption--s">{sectionTitle(section)}</caption>
+                  <TableHead headings={["Criterion", "Rating", "Against the profile", ...(hasEarlierRatings(framework.movement) ? ["Since the last inspection"] : [])]} />
                   <tbody className="govuk-table__body">
                     {section.criteria.map((c) => (
                       <tr className="govuk-table__row" key={c.criterionId}>
@@ -422,6 +437,12 @@ export default function InspectionPage() {
                             "No minimum"
                           )}
                         </td>
+                        {hasEarlierRatings(framework.movement) ? (
+                          <td className="govuk-table__cell">
+                            <MovementTag movement={c.movement} />
+                            {c.previous ? <span className="govuk-!-display-block govuk-!-font-size-16">{`Last time: ${ratingLabel(c.previous.rating, c.scale)}`}</span> : null}
+                          </td>
+                        ) : null}
                       </tr>
                     ))}
                   </tbody>

@@ -2,6 +2,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { actorFor, notFound, refuse, requireRole } from "~/auth/guards.server";
 import { listFrameworkVersions } from "~/baseline/frameworks.server";
+import { defaultProfile, profileLineages } from "~/baseline/profile-rules";
 import { createInspection, InspectionError, InspectionNotFound } from "~/inspections/inspections.server";
 import { visitView } from "~/scheduling/schedule.server";
 import { formatCalendarDateWithWeekday } from "~/ui/dates";
@@ -23,13 +24,21 @@ export function loader(args: LoaderFunctionArgs) {
   const visit = visitFor(args, user) ?? refuse(args, user, "starting an inspection of a visit the user does not lead");
   return {
     visit: { id: visit.id, trustName: visit.trustName, trustCode: visit.trustCode, date: visit.date },
-    // Listed newest version first within each framework; that newest version is offered by default.
-    frameworks: listFrameworkVersions().map((f, i, all) => ({
-      id: f.id,
-      title: f.title,
-      isNewest: all.findIndex((g) => g.framework === f.framework) === i,
-      profiles: f.profiles.map((p) => ({ id: p.id, name: `${p.name} (version ${p.version})` })),
-    })),
+    // Listed newest version first within each framework; that newest version is offered by default, with the
+    // newest version of the CQC baseline profile if there is one, else the framework file's first profile.
+    frameworks: listFrameworkVersions().map((f, i, all) => {
+      const supersededBy = new Map(profileLineages(f.profiles).flatMap((l) => l.versions.map((v) => [v.id, v.supersededBy] as const)));
+      return {
+        id: f.id,
+        title: f.title,
+        isNewest: all.findIndex((g) => g.framework === f.framework) === i,
+        defaultProfileId: defaultProfile(f.profiles)?.id ?? null,
+        profiles: f.profiles.map((p) => {
+          const newer = supersededBy.get(p.id);
+          return { id: p.id, name: `${p.name} (version ${p.version}${newer ? `, superseded by version ${newer}` : ""})` };
+        }),
+      };
+    }),
   };
 }
 
@@ -77,7 +86,7 @@ export default function StartInspection() {
               label={f.title}
               hint="The profile sets the minimum rating each criterion needs."
               options={[{ value: "", text: "Not used in this inspection" }, ...f.profiles.map((p) => ({ value: String(p.id), text: p.name }))]}
-              defaultValue={f.isNewest && f.profiles[0] ? String(f.profiles[0].id) : ""}
+              defaultValue={f.isNewest && f.defaultProfileId !== null ? String(f.defaultProfileId) : ""}
               error={i === 0 ? result?.error : undefined}
             />
           ))}

@@ -29,24 +29,25 @@ export function isoFromParts(parts: DateParts): string {
   return `${y}-${m.padStart(2, "0")}-${d.padStart(2, "0")}`;
 }
 
-export function DateInput({ name, legend, hint, error, value }: { name: string; legend: string; hint: string; error?: string; value?: DateParts }) {
-  const describedBy = [`${name}-hint`, error ? `${name}-error` : null].filter(Boolean).join(" ");
+/** `id`: the first box's id, and the prefix of the others' (by default `name`), when several forms share a page. */
+export function DateInput({ name, id: baseId = name, legend, hint, error, value }: { name: string; id?: string; legend: string; hint: string; error?: string; value?: DateParts }) {
+  const describedBy = [`${baseId}-hint`, error ? `${baseId}-error` : null].filter(Boolean).join(" ");
   return (
     <div className={`govuk-form-group${error ? " govuk-form-group--error" : ""}`}>
       <fieldset className="govuk-fieldset" role="group" aria-describedby={describedBy}>
         <legend className="govuk-fieldset__legend govuk-fieldset__legend--s">{legend}</legend>
-        <div id={`${name}-hint`} className="govuk-hint">
+        <div id={`${baseId}-hint`} className="govuk-hint">
           {hint}
         </div>
         {error ? (
-          <p id={`${name}-error`} className="govuk-error-message">
+          <p id={`${baseId}-error`} className="govuk-error-message">
             <span className="govuk-visually-hidden">Error:</span> {error}
           </p>
         ) : null}
         <div className="govuk-date-input">
           {DATE_PARTS.map((part, i) => {
             // The first box carries the field's id, so the error summary's link lands on it.
-            const id = i === 0 ? name : `${name}-${part}`;
+            const id = i === 0 ? baseId : `${baseId}-${part}`;
             return (
               <div className="govuk-date-input__item" key={part}>
                 <div className="govuk-form-group">

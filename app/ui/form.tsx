@@ -59,6 +59,8 @@ const describedByFor = (name: string, hint?: string, error?: string) =>
 
 interface FieldProps {
   name: string;
+  /** The control's id, when it differs from its name (several forms on a page); the hint and error ids follow it. */
+  id?: string;
   label: string;
   error?: string;
   hint?: string;
@@ -71,16 +73,16 @@ interface FieldProps {
 
 /**
  * A GOV.UK form group: the label, hint and error message of one control, which `children` renders with the
- * field's id (`name`) and the aria-describedby it is given.
+ * field's id (`id`, by default `name`) and the aria-describedby it is given.
  */
-export function Field({ name, label, error, hint, labelClassName, groupClassName, children }: FieldProps) {
-  const describedBy = describedByFor(name, hint, error);
+export function Field({ name, id = name, label, error, hint, labelClassName, groupClassName, children }: FieldProps) {
+  const describedBy = describedByFor(id, hint, error);
   return (
     <div className={`govuk-form-group${error ? " govuk-form-group--error" : ""}${groupClassName ? ` ${groupClassName}` : ""}`}>
-      <label className={`govuk-label ${labelClassName ?? ""}`.trim()} htmlFor={name}>
+      <label className={`govuk-label ${labelClassName ?? ""}`.trim()} htmlFor={id}>
         {label}
       </label>
-      <HintAndError name={name} hint={hint} error={error} />
+      <HintAndError name={id} hint={hint} error={error} />
       {children(describedBy)}
     </div>
   );
@@ -88,6 +90,7 @@ export function Field({ name, label, error, hint, labelClassName, groupClassName
 
 export function TextInput({
   name,
+  id = name,
   label,
   error,
   hint,
@@ -98,6 +101,7 @@ export function TextInput({
   spellCheck,
 }: {
   name: string;
+  id?: string;
   label: string;
   error?: string;
   hint?: string;
@@ -108,11 +112,11 @@ export function TextInput({
   spellCheck?: boolean;
 }) {
   return (
-    <Field name={name} label={label} error={error} hint={hint}>
+    <Field name={name} id={id} label={label} error={error} hint={hint}>
       {(describedBy) => (
         <input
           className={`govuk-input${width ? ` govuk-input--width-${width}` : ""}${error ? " govuk-input--error" : ""}`}
-          id={name}
+          id={id}
           name={name}
           type={type}
           defaultValue={defaultValue ?? undefined}
@@ -127,29 +131,35 @@ export function TextInput({
 
 export function Textarea({
   name,
+  id = name,
   label,
   error,
   hint,
   defaultValue,
   rows = 3,
+  required,
 }: {
   name: string;
+  id?: string;
   label: string;
   error?: string;
   hint?: string;
   defaultValue?: string | null;
   rows?: number;
+  /** Marks the box as needed (aria-required), for a field that is needed only in some cases; no browser validation. */
+  required?: boolean;
 }) {
   return (
-    <Field name={name} label={label} error={error} hint={hint}>
+    <Field name={name} id={id} label={label} error={error} hint={hint}>
       {(describedBy) => (
         <textarea
           className={`govuk-textarea${error ? " govuk-textarea--error" : ""}`}
-          id={name}
+          id={id}
           name={name}
           rows={rows}
           defaultValue={defaultValue ?? undefined}
           aria-describedby={describedBy}
+          aria-required={required || undefined}
         />
       )}
     </Field>

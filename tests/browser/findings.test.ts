@@ -102,7 +102,8 @@ describe("recording findings in the browser: keyboard, autosave, conflicts, no J
             `SELECT v.id,
                     (SELECT u.email FROM visit_team_members m JOIN users u ON u.id = m.inspector_id WHERE m.visit_id = v.id AND m.role = 'lead') AS lead,
                     (SELECT u.email FROM visit_team_members m JOIN users u ON u.id = m.inspector_id WHERE m.visit_id = v.id AND m.role = 'member' ORDER BY u.email LIMIT 1) AS member
-             FROM visits v WHERE v.status = 'scheduled' AND v.trust_code <> 'RJ1' ORDER BY v.visit_date, v.trust_code`,
+             FROM visits v WHERE v.status = 'scheduled' AND v.trust_code <> 'RJ1' AND NOT EXISTS (SELECT 1 FROM inspections i WHERE i.visit_id = v.id)
+             ORDER BY v.visit_date, v.trust_code`,
           )
           .all() as { id: string; lead: string | null; member: string | null }[],
     ).find((v) => v.lead && v.member)!;

@@ -9,7 +9,7 @@
  * browser's work to the review; recording in the browser is tests/browser/findings.test.ts.
  */
 import { randomUUID } from "node:crypto";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { saveFinding } from "../../app/inspections/findings.server";
 import { openDatabase } from "../support/database";

@@ -4,7 +4,7 @@
  */
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditFilterOptions, containsPattern, londonDayStart, parseAuditQuery, queryAuditEvents } from "../../app/audit/audit-query.server";
+import { AUDIT_PAGE_SIZE, auditFilterOptions, containsPattern, londonDayStart, parseAuditQuery, queryAuditEvents } from "../../app/audit/audit-query.server";
 import { recordAudit, type Actor } from "../../app/audit/audit.server";
 import { openDatabase, writeTransaction, type Db } from "../../app/db.server";
 import { useFreshDatabase } from "../support/database";
@@ -142,9 +142,11 @@ describe("the audit trail page", () => {
     const total = count("SELECT count(*) AS n FROM audit_events");
     expect(page).toContain(`Chain verified: ${total} events, intact`);
     expect(page).toMatch(/<table class="govuk-table[^"]*">\s*<caption/);
+    // The demo seed alone makes more events than a page holds: the first page has the newest.
     const rows = tableRows(page);
-    expect(rows).toHaveLength(total);
-    expect(rows.map((r) => Number(r[columns.seq]))).toEqual(Array.from({ length: total }, (_, i) => total - i));
+    expect(total).toBeGreaterThan(AUDIT_PAGE_SIZE);
+    expect(rows).toHaveLength(AUDIT_PAGE_SIZE);
+    expect(rows.map((r) => Number(r[columns.seq]))).toEqual(Array.from({ length: AUDIT_PAGE_SIZE }, (_, i) => total - i));
     const failed = rows.find((r) => r[columns.action] === "sign-in.failed")!;
     expect(failed[columns.actor]).toBe("inspector2@deepdive.test");
     expect(failed[columns.address]).toMatch(/127\.0\.0\.1/);
@@ -152,7 +154,8 @@ describe("the audit trail page", () => {
     expect(failed[columns.time]).toMatch(/^\d{1,2} [A-Z][a-z]+ \d{4}, \d{1,2}:\d{2}(am|pm)$/);
     const signIns = rows.filter((r) => r[columns.action] === "sign-in.succeeded").map((r) => r[columns.actor]);
     expect(signIns).toEqual(["lead@deepdive.test", "admin@deepdive.test"]);
-    const created = rows.find((r) => r[columns.action] === "user.created")!;
+    const created = tableRows(await html(await admin.get("/admin/audit?action=user.created"))).at(-1)!;
+    expect(created[columns.action]).toBe("user.created");
     expect(created[columns.object]).toMatch(/^user [0-9a-f-]{36}$/);
     expect(page).toMatch(/<time datetime="\d{4}-\d{2}-\d{2}T[\d:.]+Z">/i);
   });

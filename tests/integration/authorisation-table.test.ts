@@ -8,6 +8,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, signedIn } from "../support/http";
+import { png } from "../support/png";
 import { startServer, type RunningServer } from "../support/server";
 
 type Who = "anonymous" | "admin" | "programme_lead" | "inspector" | "trust_user";
@@ -18,7 +19,9 @@ interface RouteRow {
   /**
    * A URL that reaches the module; :userId is replaced with a real user id (inspector2), :roundId with a closed
    * selection round, :visitId with a scheduled demo visit that inspector1 is not on, :inspectionId with that
-   * visit's inspection (started by the lead), :criterionId with one of its criteria.
+   * visit's inspection (started by the lead), :criterionId with one of its criteria, :sectionId with that criterion's
+   * section, :fileId with an evidence file
+   * of that criterion's finding (uploaded by the lead).
    */
   url: string;
   get?: Record<Who, Answer>;
@@ -83,6 +86,8 @@ const TABLE: Record<string, RouteRow> = {
   "admin.frameworks.tsx": { url: "/admin/frameworks", get: adminOnly, post: adminOnly },
   "frameworks._index.tsx": { url: "/frameworks", get: staffOnly },
   "frameworks.$id.tsx": { url: "/frameworks/1", get: staffOnly },
+  // Programme leads decide what good looks like (as they do the risk model); admins load framework files, not profiles.
+  "frameworks.$id_.profiles.new.tsx": { url: "/frameworks/1/profiles/new", get: leadOnly, post: leadOnly },
   // Inspections: the team, programme leads and admins; the row's inspection is of a visit inspector1 is not on.
   "inspections._index.tsx": { url: "/inspections", get: staffOnly },
   "inspections.new.tsx": { url: "/inspections/new?visit=:visitId", get: leadOnly, post: leadOnly },
@@ -98,6 +103,26 @@ const TABLE: Record<string, RouteRow> = {
     url: "/inspections/:inspectionId/criteria/:criterionId",
     get: leadAndAdmin,
     post: { anonymous: "sign-in", admin: "404", programme_lead: "404", inspector: "404", trust_user: "404" },
+  },
+  // A section at a time: read like the criterion page, saved only by the team (nobody in this table is on it).
+  "inspections.$id_.sections.$sectionId.tsx": {
+    url: "/inspections/:inspectionId/sections/:sectionId",
+    get: leadAndAdmin,
+    post: { anonymous: "sign-in", admin: "404", programme_lead: "404", inspector: "404", trust_user: "404" },
+  },
+  // Evidence files: only the team adds and removes them (nobody in this table is on it); nothing to GET there.
+  "inspections.$id_.evidence.ts": {
+    url: "/inspections/:inspectionId/evidence",
+    get: { anonymous: "sign-in", admin: "404", programme_lead: "404", inspector: "404", trust_user: "404" },
+    post: { anonymous: "sign-in", admin: "404", programme_lead: "404", inspector: "404", trust_user: "404" },
+    download: true,
+  },
+  // An evidence file: downloaded by those who may see the inspection; trust users get 404 until publication.
+  "inspections.$id_.evidence.$fileId.ts": {
+    url: "/inspections/:inspectionId/evidence/:fileId",
+    get: leadAndAdmin,
+    post: { anonymous: "sign-in", admin: "404", programme_lead: "404", inspector: "404", trust_user: "404" },
+    download: true,
   },
 };
 
@@ -135,6 +160,8 @@ describe("what each kind of user gets", () => {
   let visitId = "";
   let inspectionId = "";
   let criterionId = "";
+  let sectionId = "";
+  let fileId = "";
 
   beforeAll(async () => {
     server = await startServer();
@@ -182,7 +209,23 @@ describe("what each kind of user gets", () => {
     if (!inspectionId) throw new Error(`could not start an inspection: ${started.status}`);
     const findingDb = new Database(server.databaseFile, { readonly: true });
     criterionId = String((findingDb.prepare("SELECT min(criterion_id) AS id FROM findings WHERE inspection_id = ?").get(inspectionId) as { id: number }).id);
+    sectionId = String((findingDb.prepare("SELECT section_id AS id FROM framework_criteria WHERE id = ?").get(Number(criterionId)) as { id: number }).id);
     findingDb.close();
+    // An evidence file on that criterion's finding: the visit's lead records the arrival, then uploads a photo.
+    const setupDb = new Database(server.databaseFile, { readonly: true });
+    const visitLead = (setupDb.prepare("SELECT u.email FROM visit_team_members m JOIN users u ON u.id = m.inspector_id WHERE m.visit_id = ? AND m.role = 'lead'").get(visitId) as { email: string }).email;
+    const findingId = (setupDb.prepare("SELECT id FROM findings WHERE inspection_id = ? AND criterion_id = ?").get(inspectionId, Number(criterionId)) as { id: string }).id;
+    setupDb.close();
+    const visitLeadClient = await signedIn(server.url, visitLead);
+    expect((await visitLeadClient.post(`/inspections/${inspectionId}`, { intent: "arrive" })).status).toBe(302);
+    const evidence = new FormData();
+    evidence.append("intent", "upload");
+    evidence.append("findingId", findingId);
+    evidence.append("file", new Blob([new Uint8Array(png(0, 128, 0))], { type: "image/png" }), "photo.png");
+    expect((await visitLeadClient.request(`/inspections/${inspectionId}/evidence`, { method: "POST", body: evidence })).status).toBe(302);
+    const fileDb = new Database(server.databaseFile, { readonly: true });
+    fileId = (fileDb.prepare("SELECT id FROM evidence_files WHERE finding_id = ?").get(findingId) as { id: string }).id;
+    fileDb.close();
   });
   afterAll(async () => {
     await server?.stop();
@@ -202,7 +245,7 @@ describe("what each kind of user gets", () => {
   };
 
   it.each(cases)("$method $url as $who → $answer", async ({ file, url, method, who, answer }) => {
-    const target = url.replace(":userId", userId).replace(":roundId", roundId).replace(":visitId", visitId).replace(":inspectionId", inspectionId).replace(":criterionId", criterionId);
+    const target = url.replace(":userId", userId).replace(":roundId", roundId).replace(":visitId", visitId).replace(":inspectionId", inspectionId).replace(":criterionId", criterionId).replace(":sectionId", sectionId).replace(":fileId", fileId);
     // Signing out ends the session it is sent with, so it gets a session of its own.
     const client =
       file === "sign-out.tsx" && who !== "anonymous" ? await signedIn(server.url, demoEmail[who]) : clients[who];

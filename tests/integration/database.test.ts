@@ -88,6 +88,8 @@ describe("start-up", () => {
     expect(demo.every((u) => u.isDemo)).toBe(true);
     expect(demo.find((u) => u.email === "trust.rtd@deepdive.test")).toMatchObject({ role: "trust_user", trustCode: "RTD" });
     const events = db.select({ n: count() }).from(auditEvents).get()!.n;
+    // The demo seed runs with synchronous = NORMAL (db/seed.server.ts); every commit after it is fsynced again.
+    expect(db.$client.pragma("synchronous", { simple: true })).toBe(2);
 
     const again = await boot();
     expect(db.select({ n: count() }).from(trusts).get()!.n).toBe(202);

@@ -57,7 +57,8 @@ const scheduledVisits = () =>
                   (SELECT u.email FROM visit_team_members m JOIN users u ON u.id = m.inspector_id WHERE m.visit_id = v.id AND m.role = 'lead') AS lead,
                   (SELECT u.email FROM visit_team_members m JOIN users u ON u.id = m.inspector_id WHERE m.visit_id = v.id AND m.role = 'member' ORDER BY u.email LIMIT 1) AS member
            FROM visits v JOIN trusts t ON t.ods_code = v.trust_code
-           WHERE v.status = 'scheduled' AND v.trust_code <> 'RJ1' ORDER BY v.visit_date, v.trust_code`,
+           WHERE v.status = 'scheduled' AND v.trust_code <> 'RJ1' AND NOT EXISTS (SELECT 1 FROM inspections i WHERE i.visit_id = v.id)
+           ORDER BY v.visit_date, v.trust_code`,
         )
         .all() as VisitRow[],
   );
