@@ -4,8 +4,9 @@
  * page's throughput is reported as a ratio to a minimal response (/healthz) measured in the same run, because the
  * machines are noisy and the ratio is what compares.
  *
- * Pages: the inspection workspace (an on-site inspection against CAF v3.2 and Cyber Essentials Plus v3.1: the
- * overview with every criterion, and one criterion's finding form), signed in as the visit's lead inspector.
+ * Pages: the inspection workspace (the demo's inspection on site, against CAF v3.2 and Cyber Essentials Plus v3.1:
+ * the overview with every criterion, one criterion's finding form, and the largest section with a form for each of
+ * its criteria), signed in as the visit's lead inspector.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -67,15 +68,6 @@ async function signIn(url: string, email: string): Promise<string> {
   return cookie;
 }
 
-async function post(url: string, cookie: string, pathname: string, fields: Record<string, string>): Promise<Response> {
-  return fetch(url + pathname, {
-    method: "POST",
-    headers: { Origin: url, Cookie: cookie, "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams(fields),
-    redirect: "manual",
-  });
-}
-
 async function load(name: string, url: string, cookie: string | null): Promise<Omit<HttpResult, "ratioToMinimal">> {
   const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, headers: cookie ? { Cookie: cookie } : {} });
   return {
@@ -100,31 +92,33 @@ export async function runHttp(root: string, tempDir: string): Promise<HttpResult
   const databaseFile = path.join(tempDir, "http-bench.sqlite");
   const { url, child } = await startServer(root, databaseFile);
   try {
-    // A scheduled demo visit and its lead inspector, from the database the server just seeded.
+    // The demo's inspection on site today (both frameworks, some findings recorded by two inspectors) and its lead.
     const db = new Database(databaseFile, { readonly: true });
-    const visit = db
+    const onSite = db
       .prepare(
-        `SELECT v.id, u.email FROM visits v JOIN visit_team_members m ON m.visit_id = v.id AND m.role = 'lead' JOIN users u ON u.id = m.inspector_id
-         WHERE v.status = 'scheduled' ORDER BY v.visit_date LIMIT 1`,
+        `SELECT i.id, u.email FROM inspections i JOIN visit_team_members m ON m.visit_id = i.visit_id AND m.role = 'lead' JOIN users u ON u.id = m.inspector_id
+         WHERE i.status = 'on_site' LIMIT 1`,
       )
-      .get() as { id: string; email: string };
-    const profiles = db.prepare("SELECT framework_version_id AS version, min(id) AS id FROM framework_profiles GROUP BY framework_version_id").all() as { version: number; id: number }[];
+      .get() as { id: string; email: string } | undefined;
+    if (!onSite) throw new Error("the demo has no inspection on site");
+    const inspection = onSite.id;
+    const criterion = db.prepare("SELECT min(criterion_id) AS id, count(*) AS n FROM findings WHERE inspection_id = ?").get(inspection) as { id: number; n: number };
+    // The largest section of CAF: the most forms on one page.
+    const section = db
+      .prepare(
+        `SELECT s.id, s.code, count(*) AS n FROM findings f JOIN framework_criteria c ON c.id = f.criterion_id JOIN framework_sections s ON s.id = c.section_id
+         WHERE f.inspection_id = ? GROUP BY s.id ORDER BY n DESC, s.id LIMIT 1`,
+      )
+      .get(inspection) as { id: number; code: string; n: number };
     db.close();
-
-    const cookie = await signIn(url, visit.email);
-    const started = await post(url, cookie, `/inspections/new?visit=${visit.id}`, Object.fromEntries(profiles.map((p) => [`profile-${p.version}`, String(p.id)])));
-    const inspection = /^\/inspections\/([0-9a-f-]{36})$/.exec(started.headers.get("location") ?? "")?.[1];
-    if (!inspection) throw new Error(`could not start the inspection: ${started.status}`);
-    if ((await post(url, cookie, `/inspections/${inspection}`, { intent: "arrive" })).status !== 302) throw new Error("could not record the arrival");
-    const findings = new Database(databaseFile, { readonly: true });
-    const criterion = (findings.prepare("SELECT min(criterion_id) AS id, count(*) AS n FROM findings WHERE inspection_id = ?").get(inspection) as { id: number; n: number });
-    findings.close();
+    const cookie = await signIn(url, onSite.email);
 
     console.log(`HTTP: ${CONNECTIONS} connections, ${SECONDS} s a page; the workspace has ${criterion.n} criteria`);
     const minimal = await load("minimal response (GET /healthz)", `${url}/healthz`, null);
     const pages = [
       await load(`inspection overview, ${criterion.n} criteria (GET /inspections/:id)`, `${url}/inspections/${inspection}`, cookie),
       await load("one criterion's finding form (GET /inspections/:id/criteria/:id)", `${url}/inspections/${inspection}/criteria/${criterion.id}`, cookie),
+      await load(`a section at a time, ${section.code} (${section.n} forms; GET /inspections/:id/sections/:id)`, `${url}/inspections/${inspection}/sections/${section.id}`, cookie),
     ];
     return [minimal, ...pages].map((r) => ({ ...r, ratioToMinimal: minimal.requestsPerSecond > 0 ? r.requestsPerSecond / minimal.requestsPerSecond : null }));
   } finally {
