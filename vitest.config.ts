@@ -13,5 +13,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     restoreMocks: true,
+    // expect.poll waits for what a page shows after a navigation: on a loaded two-core machine that can take more
+    // than the default second, and a slow page is not a wrong one.
+    expect: { poll: { timeout: 10_000 } },
   },
 });
