@@ -8,6 +8,7 @@ import { DEMO_PASSWORD, seedDemoData } from "../db/seed.server";
 import { ensureShippedFrameworks } from "./baseline/frameworks.server";
 import { getConfig } from "./config.server";
 import { getDb } from "./db.server";
+import { recordActionIndicators } from "./portal/actions.server";
 import { ensureBuiltInIndicators } from "./risk/indicators.server";
 import { ensureDefaultRiskModel } from "./risk/ranking.server";
 import { ensureShippedBankHolidays } from "./scheduling/bank-holidays.server";
@@ -41,6 +42,10 @@ export async function boot(): Promise<BootReport> {
     const seeded = await seedDemoData(db);
     messages.push(`Seeded demo data (seed ${seeded.seed}).`);
   }
+
+  // Overdue actions grow with the calendar alone: record today's action indicators for the risk model (nothing is
+  // recorded when the values already recorded today still hold).
+  recordActionIndicators(db);
 
   const demoUsers = db.query.users
     .findMany({ where: (u, { eq }) => eq(u.isDemo, true) })

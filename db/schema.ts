@@ -3,7 +3,7 @@
  * Migrations are generated from this file by drizzle-kit (`npm run db:generate`) and committed.
  */
 import { sql } from "drizzle-orm";
-import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { blob, index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 export const ROLES = ["admin", "programme_lead", "inspector", "trust_user"] as const;
 export type Role = (typeof ROLES)[number];
@@ -556,7 +556,11 @@ export const profileMinimums = sqliteTable(
 
 // ── Inspections and findings ──────────────────────────────────────────────────────────────────────────────────
 
-export const INSPECTION_STATUSES = ["planned", "on_site", "draft", "submitted", "in_review", "approved"] as const;
+/**
+ * After approval: the trust checks the draft report for factual accuracy (a window of 10 working days), then it is
+ * published (report version 1, and later corrections as further versions).
+ */
+export const INSPECTION_STATUSES = ["planned", "on_site", "draft", "submitted", "in_review", "approved", "factual_accuracy", "published"] as const;
 export type InspectionStatus = (typeof INSPECTION_STATUSES)[number];
 
 /**
@@ -580,6 +584,12 @@ export const inspections = sqliteTable(
     reviewerId: text("reviewer_id").references(() => users.id),
     approvedAt: text("approved_at"),
     approvedBy: text("approved_by").references(() => users.id),
+    /** When the trust was shown the draft report for its factual accuracy check, and the last day it may comment. */
+    accuracyOpenedAt: text("accuracy_opened_at"),
+    accuracyClosesOn: text("accuracy_closes_on"),
+    accuracyOpenedBy: text("accuracy_opened_by").references(() => users.id),
+    /** When report version 1 was published. */
+    publishedAt: text("published_at"),
     version: integer("version").notNull().default(1),
     createdBy: text("created_by")
       .notNull()
@@ -758,4 +768,118 @@ export const inspectionPresence = sqliteTable(
     seenAt: text("seen_at").notNull(),
   },
   (t) => [uniqueIndex("inspection_presence_uq").on(t.inspectionId, t.userId)],
+);
+
+// ── Factual accuracy, reports and actions ─────────────────────────────────────────────────────────────────────
+
+export const ACCURACY_CATEGORIES = ["typing_error", "inaccurate_fact", "omitted_evidence"] as const;
+export const REPORT_PARTS = ["summary", "finding", "action_plan", "method"] as const;
+
+/**
+ * A trust's comment on its draft report during the factual accuracy window, on a part of the report (a finding, or
+ * the summary, action plan or method); decided by a reviewer who was not on the visit, accepted (the finding edited)
+ * or rejected, always with a reason the trust sees.
+ */
+export const accuracyComments = sqliteTable(
+  "accuracy_comments",
+  {
+    id: text("id").primaryKey(),
+    inspectionId: text("inspection_id")
+      .notNull()
+      .references(() => inspections.id),
+    part: text("part", { enum: REPORT_PARTS }).notNull(),
+    findingId: text("finding_id").references(() => findings.id),
+    category: text("category", { enum: ACCURACY_CATEGORIES }).notNull(),
+    text: text("text").notNull(),
+    authorId: text("author_id")
+      .notNull()
+      .references(() => users.id),
+    createdAt: text("created_at").notNull(),
+    decision: text("decision", { enum: ["accepted", "rejected"] }),
+    decisionReason: text("decision_reason"),
+    decidedBy: text("decided_by").references(() => users.id),
+    decidedAt: text("decided_at"),
+  },
+  (t) => [index("accuracy_comment_inspection_idx").on(t.inspectionId)],
+);
+
+/**
+ * A published version of an inspection's report: the PDF as rendered once at publication, with its SHA-256. Never
+ * changed or deleted (triggers); a correction is a new version with a note of what changed, and earlier versions
+ * stay downloadable, labelled superseded.
+ */
+export const reportVersions = sqliteTable(
+  "report_versions",
+  {
+    id: text("id").primaryKey(),
+    inspectionId: text("inspection_id")
+      .notNull()
+      .references(() => inspections.id),
+    version: integer("version").notNull(),
+    pdf: blob("pdf", { mode: "buffer" }).notNull(),
+    sha256: text("sha256").notNull(),
+    sizeBytes: integer("size_bytes").notNull(),
+    /** The report's own date (the PDF's creation date), so the same inspection renders to the same bytes. */
+    publishedAt: text("published_at").notNull(),
+    publishedBy: text("published_by")
+      .notNull()
+      .references(() => users.id),
+    /** What changed since the previous version ("" for version 1). */
+    changeNote: text("change_note").notNull().default(""),
+  },
+  (t) => [uniqueIndex("report_version_uq").on(t.inspectionId, t.version)],
+);
+
+export const ACTION_STATUSES = ["open", "in_progress", "done"] as const;
+
+/**
+ * An action from the published report: one per gap, for the trust to work through. The trust updates its status
+ * with progress notes (action_updates); whether it is overdue is computed from the due date in working days.
+ */
+export const actions = sqliteTable(
+  "actions",
+  {
+    id: text("id").primaryKey(),
+    inspectionId: text("inspection_id")
+      .notNull()
+      .references(() => inspections.id),
+    findingId: text("finding_id")
+      .notNull()
+      .references(() => findings.id),
+    trustCode: text("trust_code")
+      .notNull()
+      .references(() => trusts.odsCode),
+    /** What the trust is to do (the finding's recommendation at publication) and for which criterion. */
+    text: text("text").notNull(),
+    criterionCode: text("criterion_code").notNull(),
+    criterionTitle: text("criterion_title").notNull(),
+    severity: text("severity", { enum: SEVERITIES }).notNull(),
+    dueOn: text("due_on").notNull(),
+    status: text("status", { enum: ACTION_STATUSES }).notNull().default("open"),
+    version: integer("version").notNull().default(1),
+    updatedAt: text("updated_at"),
+    updatedBy: text("updated_by").references(() => users.id),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("action_finding_uq").on(t.findingId), index("action_trust_idx").on(t.trustCode)],
+);
+
+/** Each change of an action by the trust (or CQC staff): status, progress note and date. Append-only. */
+export const actionUpdates = sqliteTable(
+  "action_updates",
+  {
+    id: text("id").primaryKey(),
+    actionId: text("action_id")
+      .notNull()
+      .references(() => actions.id),
+    status: text("status", { enum: ACTION_STATUSES }).notNull(),
+    note: text("note").notNull().default(""),
+    /** The date the progress was made, as the trust gives it. */
+    progressOn: text("progress_on"),
+    createdBy: text("created_by")
+      .notNull()
+      .references(() => users.id),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [index("action_update_action_idx").on(t.actionId)],
 );

@@ -12,6 +12,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { bench, targetOf, type BenchContext, type BenchModule, type BenchResult } from "./bench-lib";
 import { runHttp, type HttpResult } from "./bench-http";
+import { reportsSection, runReports, type ReportsBenchResult } from "./bench-reports";
 
 /** The bench modules, in the order they run; each is optional (a missing one is reported as skipped). */
 const BENCH_MODULES = ["bench-risk.ts", "bench-selection.ts", "bench-import.ts", "bench-scheduling.ts"];
@@ -172,6 +173,16 @@ async function main(): Promise<number> {
     notes.push(`scripts/bench-http.ts: FAILED (${error instanceof Error ? error.message : String(error)})`);
   }
 
+  // The report benchmarks: pdfkit against headless Chromium, and every demo report (scripts/bench-reports.ts).
+  let reports: ReportsBenchResult | null = null;
+  try {
+    reports = await runReports(root, tempDir);
+  } catch (error) {
+    failed = true;
+    console.error("scripts/bench-reports.ts failed:", error);
+    notes.push(`scripts/bench-reports.ts: FAILED (${error instanceof Error ? error.message : String(error)})`);
+  }
+
   const rows = results.map((r) => {
     const target = targetOf(r.name);
     return {
@@ -221,6 +232,7 @@ async function main(): Promise<number> {
           ),
         ]
       : []),
+    ...(reports ? reportsSection(reports) : []),
     ...(notes.length ? ["", ...notes.map((n) => `- ${n}`)] : []),
     "",
   ].join("\n");

@@ -55,6 +55,7 @@ export function navigationFor(role: Role): { href: string; text: string }[] {
         { href: "/risk", text: "Risk" },
         { href: "/selection", text: "Selection rounds" },
         { href: "/inspections", text: "Inspections" },
+        { href: "/national", text: "National picture" },
         { href: "/inspectors", text: "Inspectors" },
         { href: "/frameworks", text: "Frameworks" },
         { href: "/indicators/import", text: "Import indicators" },

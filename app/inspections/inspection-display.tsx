@@ -1,5 +1,5 @@
 /** How an inspection's status is shown, the same on every page. */
-export type InspectionStatus = "planned" | "on_site" | "draft" | "submitted" | "in_review" | "approved";
+export type InspectionStatus = "planned" | "on_site" | "draft" | "submitted" | "in_review" | "approved" | "factual_accuracy" | "published";
 
 const TAGS: Record<InspectionStatus, { text: string; className: string }> = {
   planned: { text: "Planned", className: "govuk-tag--grey" },
@@ -8,6 +8,8 @@ const TAGS: Record<InspectionStatus, { text: string; className: string }> = {
   submitted: { text: "Submitted", className: "govuk-tag--yellow" },
   in_review: { text: "In review", className: "govuk-tag--orange" },
   approved: { text: "Approved", className: "govuk-tag--green" },
+  factual_accuracy: { text: "Factual accuracy check", className: "govuk-tag--purple" },
+  published: { text: "Published", className: "govuk-tag--turquoise" },
 };
 
 export function InspectionStatusTag({ status }: { status: InspectionStatus }) {

@@ -116,7 +116,8 @@ function previousRatings(db: Db, inspection: Pick<InspectionHeader, "id" | "trus
     .where(
       and(
         eq(inspections.trustCode, inspection.trustCode),
-        eq(inspections.status, "approved"),
+        // Approved findings stay the same through the factual accuracy check and publication.
+        inArray(inspections.status, ["approved", "factual_accuracy", "published"]),
         ne(inspections.id, inspection.id),
         inspection.visitDate ? lt(dated, inspection.visitDate) : undefined,
         inArray(findings.criterionId, [...criterionIds]),

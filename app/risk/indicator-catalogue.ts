@@ -94,6 +94,17 @@ export const BUILT_IN_INDICATORS: readonly IndicatorDefinition[] = [
     origin: "computed",
   },
   {
+    code: "open_gaps_weighted",
+    label: "Open gaps, weighted by severity",
+    description:
+      "Actions from published deep dives the trust has not done yet, each counted by its gap's severity: critical 4, high 3, medium 2, low 1 (from Deep Dive's own data)",
+    valueType: "count",
+    minValue: 0,
+    maxValue: 10000,
+    higherIsWorse: true,
+    origin: "computed",
+  },
+  {
     code: "not_achieved_outcomes_last",
     label: "Outcomes not achieved at the last inspection",
     description: "Criteria rated Not achieved at the trust's last published deep dive (from Deep Dive's own data)",

@@ -20,6 +20,8 @@ import { inspectionAccess, inspectionHeader, inspectionOverview } from "~/inspec
 import { othersPresent, recordWorkspaceView } from "~/inspections/presence.server";
 import { isPresenceBeat, PresencePanel } from "~/inspections/presence";
 import { InspectionStatusTag } from "~/inspections/inspection-display";
+import { publicationPanel } from "~/reports/publication.server";
+import { PublicationSummary } from "~/reports/publication-panel";
 import { formatCalendarDateWithWeekday, formatDateTime } from "~/ui/dates";
 import { ErrorSummary, NotificationBanner } from "~/ui/form";
 import { SummaryRow } from "~/ui/summary-list";
@@ -68,6 +70,8 @@ export function loader(args: LoaderFunctionArgs) {
     mayStartReview:
       inspection.status === "submitted" && (user.role === "programme_lead" || user.role === "inspector") && !onTeam && (inspection.reviewerId === null || inspection.reviewerId === user.id),
     review,
+    // The factual accuracy check and publication, after approval (app/reports/publication.server.ts).
+    publication: publicationPanel(inspection.id, user)!,
     done: DONE[done] ?? null,
   };
 }
@@ -151,7 +155,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function InspectionPage() {
-  const { overview, isVisitLead, isReviewer, mayStartReview, review, done, others } = useLoaderData<typeof loader>();
+  const { overview, isVisitLead, isReviewer, mayStartReview, review, done, others, publication } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const { inspection, summary } = overview;
   const criteriaUrl = (criterionId: number) => `/inspections/${inspection.id}/criteria/${criterionId}`;
@@ -217,6 +221,13 @@ export default function InspectionPage() {
             <SummaryRow label="Reviewer">{review.reviewer ? review.reviewer.name : "None yet"}</SummaryRow>
             {review.approvedAt ? <SummaryRow label="Approved">{`${formatDateTime(review.approvedAt)} by ${review.approvedByName ?? "the reviewer"}`}</SummaryRow> : null}
           </dl>
+          <p className="govuk-body">
+            {/* A document download, not a page of the app: a plain link, so the browser downloads it. */}
+            <a className="govuk-link" href={`/inspections/${inspection.id}/report.pdf`} download>
+              Preview the report (PDF)
+            </a>
+            <span className="govuk-!-display-block govuk-!-font-size-16">A draft as the report stands now, marked DRAFT on every page; it is not stored.</span>
+          </p>
           <PresencePanel inspectionId={inspection.id} criterionId={null} initial={others} />
         </div>
       </div>
@@ -372,6 +383,8 @@ export default function InspectionPage() {
         ) : inspection.status === "in_review" ? (
           <p className="govuk-body">{`${review.reviewer?.name ?? "The reviewer"} is reviewing the findings.`}</p>
         ) : null}
+
+        <PublicationSummary inspectionId={inspection.id} panel={publication} />
       </div>
 
       {review.findings.length > 0 ? (

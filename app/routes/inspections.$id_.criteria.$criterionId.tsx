@@ -185,7 +185,7 @@ export default function CriterionPage() {
                   ? "Only the inspection team records findings."
                   : inspection.status === "planned"
                     ? "Findings are recorded once the team has arrived on site."
-                    : inspection.status === "approved"
+                    : ["approved", "factual_accuracy", "published"].includes(inspection.status)
                       ? "The findings are approved: they can no longer be changed."
                       : "The findings are submitted for review: they can no longer be changed."}
               </p>

@@ -10,7 +10,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export function loader(args: LoaderFunctionArgs) {
-  requireStaff(args);
+  const user = requireStaff(args);
   const trust = getTrust(args.params.code ?? "");
   if (!trust) throw notFound();
   return {
@@ -19,13 +19,15 @@ export function loader(args: LoaderFunctionArgs) {
       typeLabel: BROAD_TYPE_LABELS[trust.broadType],
       traumaCentres: trust.traumaCentres.map((c) => ({ hospital: c.hospital, categoryLabel: MTC_CATEGORY_LABELS[c.category] })),
     },
+    // The trust's actions are read by programme leads and admins (trusts.$code_.actions.tsx).
+    canSeeActions: user.role === "programme_lead" || user.role === "admin",
   };
 }
 
 const NOT_KNOWN = "Not known";
 
 export default function TrustDetails() {
-  const { trust } = useLoaderData<typeof loader>();
+  const { trust, canSeeActions } = useLoaderData<typeof loader>();
   const addressLines = trust.addressLines ? trust.addressLines.split(", ") : [];
   return (
     <>
@@ -87,6 +89,13 @@ export default function TrustDetails() {
           {trust.latitude !== null && trust.longitude !== null ? `${trust.latitude}, ${trust.longitude}` : NOT_KNOWN}
         </SummaryRow>
       </dl>
+      {canSeeActions ? (
+        <p className="govuk-body">
+          <Link className="govuk-link" to={`/trusts/${trust.odsCode}/actions`}>
+            Actions from this trust&apos;s published deep dives
+          </Link>
+        </p>
+      ) : null}
     </>
   );
 }

@@ -8,6 +8,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, signedIn } from "../support/http";
+import { publishedActionsOf } from "../support/actions";
 import { png } from "../support/png";
 import { startServer, type RunningServer } from "../support/server";
 
@@ -43,6 +44,9 @@ const leadOnly: Record<Who, Answer> = { anonymous: "sign-in", admin: "404", prog
 const leadAndAdmin: Record<Who, Answer> = { anonymous: "sign-in", admin: "ok", programme_lead: "ok", inspector: "404", trust_user: "404" };
 const inspectorOnly: Record<Who, Answer> = { anonymous: "sign-in", admin: "404", programme_lead: "404", inspector: "ok", trust_user: "404" };
 
+/** Signed in or not, nobody gets it: for routes whose row's object exists but is not in a state anyone may see. */
+const signInThenNotFound: Record<Who, Answer> = { anonymous: "sign-in", admin: "404", programme_lead: "404", inspector: "404", trust_user: "404" };
+
 const TABLE: Record<string, RouteRow> = {
   "_index.tsx": { url: "/", get: signedInAny },
   "sign-in.tsx": { url: "/sign-in", get: everyone, public: true },
@@ -50,8 +54,23 @@ const TABLE: Record<string, RouteRow> = {
   "healthz.ts": { url: "/healthz", get: everyone, public: true },
   "$.tsx": { url: "/no-such-page", get: nobody, post: nobody, public: true },
   "portal._index.tsx": { url: "/portal", get: trustOnly },
+  // An action of RJ1 (the trust user's trust); staff read actions only on the trust's actions page.
+  "portal.actions.$id.tsx": { url: "/portal/actions/:actionId", get: trustOnly, post: trustOnly },
+  "portal.actions[.csv].ts": {
+    url: "/portal/actions.csv",
+    get: trustOnly,
+    post: { anonymous: "sign-in", admin: "404", programme_lead: "404", inspector: "404", trust_user: "404" },
+    download: true,
+  },
+  // The trust's factual accuracy check and report downloads: the row's inspection is on site (no check, no report), so
+  // the trust user gets the same 404 as for an id that does not exist; staff are not trust users.
+  "portal.accuracy.$inspectionId.tsx": { url: "/portal/accuracy/:inspectionId", get: signInThenNotFound, post: signInThenNotFound },
+  "portal.accuracy.$inspectionId_.draft[.pdf].ts": { url: "/portal/accuracy/:inspectionId/draft.pdf", get: signInThenNotFound, post: signInThenNotFound, download: true },
+  "portal.reports.$inspectionId.v.$version[.pdf].ts": { url: "/portal/reports/:inspectionId/v/1.pdf", get: signInThenNotFound, post: signInThenNotFound, download: true },
   "trusts._index.tsx": { url: "/trusts", get: staffOnly },
   "trusts.$code.tsx": { url: "/trusts/RJ1", get: staffOnly },
+  // A trust's actions: read by programme leads and admins (decision 0018).
+  "trusts.$code_.actions.tsx": { url: "/trusts/RJ1/actions", get: leadAndAdmin },
   "admin.trusts.import.tsx": { url: "/admin/trusts/import", get: adminOnly, post: adminOnly },
   "admin.users._index.tsx": { url: "/admin/users", get: adminOnly },
   "admin.users.new.tsx": { url: "/admin/users/new", get: adminOnly, post: adminOnly },
@@ -90,8 +109,17 @@ const TABLE: Record<string, RouteRow> = {
   "frameworks.$id_.profiles.new.tsx": { url: "/frameworks/1/profiles/new", get: leadOnly, post: leadOnly },
   // Inspections: the team, programme leads and admins; the row's inspection is of a visit inspector1 is not on.
   "inspections._index.tsx": { url: "/inspections", get: staffOnly },
+  // The national picture shows every inspected trust's ratings: those who may see every inspection (decision 0019).
+  "national.tsx": { url: "/national", get: leadAndAdmin },
   "inspections.new.tsx": { url: "/inspections/new?visit=:visitId", get: leadOnly, post: leadOnly },
   "inspections.$id.tsx": { url: "/inspections/:inspectionId", get: leadAndAdmin, post: leadAndAdmin },
+  // The staff preview of the report (a DRAFT PDF, at any stage): those who may see the inspection; nothing to POST.
+  "inspections.$id_.report[.pdf].ts": {
+    url: "/inspections/:inspectionId/report.pdf",
+    get: leadAndAdmin,
+    post: { anonymous: "sign-in", admin: "404", programme_lead: "404", inspector: "404", trust_user: "404" },
+    download: true,
+  },
   // The presence heartbeat: posted by open workspace pages; nothing to GET.
   "inspections.$id_.presence.ts": {
     url: "/inspections/:inspectionId/presence",
@@ -118,6 +146,10 @@ const TABLE: Record<string, RouteRow> = {
     download: true,
   },
   // An evidence file: downloaded by those who may see the inspection; trust users get 404 until publication.
+  // Factual accuracy and publication: from approval on (the row's inspection is on site, so 404 even for those who see
+  // it); a report version downloads only once published.
+  "inspections.$id_.accuracy.tsx": { url: "/inspections/:inspectionId/accuracy", get: signInThenNotFound, post: signInThenNotFound },
+  "inspections.$id_.reports.$version[.pdf].ts": { url: "/inspections/:inspectionId/reports/1.pdf", get: signInThenNotFound, post: signInThenNotFound, download: true },
   "inspections.$id_.evidence.$fileId.ts": {
     url: "/inspections/:inspectionId/evidence/:fileId",
     get: leadAndAdmin,
@@ -162,6 +194,7 @@ describe("what each kind of user gets", () => {
   let criterionId = "";
   let sectionId = "";
   let fileId = "";
+  let actionId = "";
 
   beforeAll(async () => {
     server = await startServer();
@@ -226,6 +259,8 @@ describe("what each kind of user gets", () => {
     const fileDb = new Database(server.databaseFile, { readonly: true });
     fileId = (fileDb.prepare("SELECT id FROM evidence_files WHERE finding_id = ?").get(findingId) as { id: string }).id;
     fileDb.close();
+    // An action of RJ1, the trust user's trust (its latest approved demo inspection published, if none is yet).
+    actionId = publishedActionsOf(server.databaseFile, "RJ1")[0]!;
   });
   afterAll(async () => {
     await server?.stop();
@@ -245,7 +280,7 @@ describe("what each kind of user gets", () => {
   };
 
   it.each(cases)("$method $url as $who → $answer", async ({ file, url, method, who, answer }) => {
-    const target = url.replace(":userId", userId).replace(":roundId", roundId).replace(":visitId", visitId).replace(":inspectionId", inspectionId).replace(":criterionId", criterionId).replace(":sectionId", sectionId).replace(":fileId", fileId);
+    const target = url.replace(":userId", userId).replace(":roundId", roundId).replace(":visitId", visitId).replace(":inspectionId", inspectionId).replace(":criterionId", criterionId).replace(":sectionId", sectionId).replace(":fileId", fileId).replace(":actionId", actionId);
     // Signing out ends the session it is sent with, so it gets a session of its own.
     const client =
       file === "sign-out.tsx" && who !== "anonymous" ? await signedIn(server.url, demoEmail[who]) : clients[who];

@@ -442,9 +442,9 @@ describe("the demo history", () => {
     resetConfigForTests();
     try {
       await boot();
-      expect(state(db)).toMatchObject({ observations: 0, imports: 0, indicators: 9 });
+      expect(state(db)).toMatchObject({ observations: 0, imports: 0, indicators: 10 });
       await boot(); // every start ensures the built-ins; nothing doubles
-      expect(state(db).indicators).toBe(9);
+      expect(state(db).indicators).toBe(10);
       expect(listIndicators(db).map((i) => i.code).slice(0, 3)).toEqual(["dspt_status", "unsupported_devices_pct", "critical_patches_14d_pct"]);
     } finally {
       process.env.DEMO_DATA = previous;
