@@ -30,6 +30,8 @@ import { isCalendarDate } from "../scheduling/working-days";
 
 // Shared with the finding page, which also runs in the browser.
 import { RECORDING_STATUSES, TEXT_LIMITS } from "./finding-rules";
+// Text is stored as app/clean-text.ts makes it (NFC, no control characters other than tab and new line).
+import { cleanText as clean } from "../clean-text";
 export { RECORDING_STATUSES, TEXT_LIMITS };
 
 export class FindingNotFound extends Error {}
@@ -120,14 +122,6 @@ const saveSchema = z.object({
 
 export type SaveRequest = z.input<typeof saveSchema>;
 
-/** Control characters (other than tab and new line) are removed and text normalised to NFC before it is stored. */
-function clean(text: string): string {
-  // Cc (control characters) other than tab and new line.
-  return text
-    .normalize("NFC")
-    .replace(/\r\n?/g, "\n")
-    .replace(/[^\P{Cc}\t\n]/gu, "");
-}
 
 function toView(row: typeof findings.$inferSelect): FindingView {
   return {

@@ -28,6 +28,7 @@ import { recordAudit, type Actor } from "../audit/audit.server";
 import { gapStatus, resolveSeverity, type Minimum } from "../baseline/rating";
 import { getDb, writeTransaction, type Db, type Tx } from "../db.server";
 import { InspectionError, InspectionNotFound } from "./inspections.server";
+import { cleanText } from "../clean-text";
 
 /** The longest review comment, and the longest answer to one, in characters once trimmed. */
 export const COMMENT_MAX = 2000;
@@ -58,14 +59,8 @@ export class ReviewInputError extends InspectionError {
   }
 }
 
-/** NFC, Windows line ends made plain, control characters other than tab and new line removed, then trimmed. */
-function clean(text: string): string {
-  return text
-    .normalize("NFC")
-    .replace(/\r\n?/g, "\n")
-    .replace(/[^\P{Cc}\t\n]/gu, "")
-    .trim();
-}
+/** Cleaned as all stored text is (app/clean-text.ts), then trimmed. */
+const clean = (text: string) => cleanText(text).trim();
 
 function loadInspection(tx: Tx, inspectionId: string): InspectionRow {
   const inspection = tx.select().from(inspections).where(eq(inspections.id, inspectionId)).get();

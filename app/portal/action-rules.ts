@@ -21,6 +21,7 @@
 import { ACTION_STATUSES } from "../../db/schema";
 import { formatCalendarDate } from "../ui/dates";
 import { isCalendarDate, isWorkingDay, addCalendarDays, type CalendarDate } from "../scheduling/working-days";
+import { cleanText } from "../clean-text";
 
 export { ACTION_STATUSES };
 export type ActionStatus = (typeof ACTION_STATUSES)[number];
@@ -94,13 +95,9 @@ export function statusOptions(current: ActionStatus): { value: ActionStatus; tex
 
 // ── The update ─────────────────────────────────────────────────────────────────────────────────────────────
 
-/** NFC, line endings as \n, control characters other than tab and new line removed, then trimmed. */
+/** Cleaned as all stored text is (app/clean-text.ts), then trimmed. */
 export function cleanNote(text: string): string {
-  return text
-    .normalize("NFC")
-    .replace(/\r\n?/g, "\n")
-    .replace(/[^\P{Cc}\t\n]/gu, "")
-    .trim();
+  return cleanText(text).trim();
 }
 
 export interface ActionUpdateForm {

@@ -13,6 +13,7 @@
  *   confirms the trust has told CQC it has finished checking (see publishRefusal).
  */
 import { addWorkingDays, type CalendarDate } from "../scheduling/working-days";
+import { cleanText } from "../clean-text";
 
 /** How long the trust has to check the draft report, in working days after the day the check opens. */
 export const ACCURACY_WINDOW_WORKING_DAYS = 10;
@@ -64,13 +65,7 @@ export const CORRECTABLE_FIELD_LABELS: Record<CorrectableField, string> = {
   recommendation: "Recommendation",
 };
 
-/** NFC, Windows line ends made plain, control characters other than tab and new line removed. */
-export function cleanText(text: string): string {
-  return text
-    .normalize("NFC")
-    .replace(/\r\n?/g, "\n")
-    .replace(/[^\P{Cc}\t\n]/gu, "");
-}
+export { cleanText };
 
 /** The last day the trust may comment: ACCURACY_WINDOW_WORKING_DAYS working days after the day the check opens. */
 export function accuracyCloseDate(openedOn: CalendarDate, holidays: ReadonlySet<string>): CalendarDate {
