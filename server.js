@@ -9,12 +9,14 @@ import helmet from "helmet";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const build = await import(path.join(here, "build", "index.js"));
-const { boot } = build.entry.module;
+const { boot, startCalendarJobs } = build.entry.module;
 
 const host = process.env.HOST || "127.0.0.1";
 const port = Number(process.env.PORT ?? 3000);
 
 const startup = await boot();
+// Hourly: today's action indicators for the risk model (actions fall overdue with the calendar alone).
+startCalendarJobs();
 
 const app = express();
 app.disable("x-powered-by");

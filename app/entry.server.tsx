@@ -7,6 +7,7 @@ import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "./ui/nonce";
 
 export { boot } from "./boot.server";
+export { startCalendarJobs } from "./calendar-jobs.server";
 
 const ABORT_DELAY = 5_000;
 
