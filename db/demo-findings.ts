@@ -3,7 +3,7 @@
  * (GovAssure Baseline profile) and Cyber Essentials Plus v3.1 (All met).
  *
  * FICTIONAL. Written for the demo, plausible for an NHS trust, and about no real trust: the demo puts them on real
- * trusts' names (RJ1, RRU) only so the demo trust users can be tried. Nothing here describes any trust's actual
+ * trusts' names (RJ1, RRU, RTD) only so the demo trust users can be tried. Nothing here describes any trust's actual
  * security.
  *
  * Per finding: `rating` is the rating chosen (left out where the Cyber Essentials requirements answered decide it);
@@ -535,6 +535,141 @@ export const RRU_INSPECTION: DemoInspectionScript = {
       revised: {
         observed:
           "Patching in the control rooms and offices is within 14 days. Vehicle devices update only when they reach depot wifi: on the day of the visit, 212 of the 540 mobile data terminals were more than 30 days behind on critical updates.",
+      },
+    },
+  ],
+};
+
+// ── Newcastle upon Tyne Hospitals (RTD), a few weeks ago ────────────────────────────────────────────────────
+
+export const RTD_RECENT: DemoInspectionScript = {
+  findings: {
+    "A1.a": { rating: A, observed: "The board gets a cyber report every quarter, covering the electronic patient record (EPR) rollout, unsupported medical devices and overdue NHS England alerts, and has agreed a lower appetite for cyber risk to clinical systems than to research ones." },
+    "A1.b": { rating: A, observed: "Roles are named and clear, including a cyber lead for the clinical research facility, and the IT on-call engineer and the on-call director described the same escalation route for a ransomware alert." },
+    "A1.c": { rating: A, observed: "All ten risk acceptances sampled were signed at the right level with a reason and a review date, including two for medical devices signed by the medical director." },
+    "A2.a": { rating: A, observed: "The cyber risk register describes each risk by the clinical services it affects, and the top risks are reviewed with the clinical boards every quarter." },
+    "A2.b": { rating: A, observed: "Internal audit reviewed cyber governance this year, and the yearly penetration test covered the new EPR and the research data platform; all its high findings are closed." },
+    "A3.a": {
+      rating: PA,
+      observed:
+        "Clinical engineering's inventory lists about 21,000 medical devices and is reconciled with network discovery every quarter. Even so, 640 connected devices, mostly in the research laboratories and the regional pathology hub, are in neither the IT asset register nor the inventory.",
+      severity: "medium",
+      recommendation: "Identify the remaining devices with the research and pathology teams, give each an owner, and reconcile with network discovery every month rather than every quarter.",
+    },
+    "A4.a": { rating: PA, observed: "Suppliers are ranked by risk and the EPR supplier's access is well controlled; the four partner trusts in the regional pathology network reach the shared laboratory system under an agreement with no security terms." },
+    "B1.a": { rating: A, observed: "Policies are complete and current, and the research governance office has a short guide to handling research data that matches them." },
+    "B1.b": { rating: A, observed: "The exceptions log has 11 open exceptions, each with an owner and an expiry date, none overdue; the sampled starter and change requests followed the procedures." },
+    "B2.a": {
+      rating: NA,
+      observed:
+        "Staff remote access and cloud services use multi-factor authentication (MFA), but the remote desktop gateway set up for honorary research staff from the university accepts a password alone, and about 450 accounts can use it.",
+      severity: "high",
+      recommendation: "Require MFA on the research gateway, or move its users onto the trust's main remote access service, which already has it.",
+    },
+    "B2.b": { rating: A, observed: "Trust laptops, phones and the EPR workstations on wheels are managed, and a device that falls out of compliance loses access to email and the EPR until it is fixed." },
+    "B2.c": { rating: PA, observed: "Administrators use separate admin accounts and privileged access is reviewed twice a year; the EPR's own administrator roles, held by 38 staff, are left out of the review." },
+    "B2.d": { rating: PA, observed: "Leavers' accounts, honorary research contracts included, are disabled on the last day; staff who move department keep their old access, as six of the ten movers sampled had." },
+    "B3.a": { rating: A, observed: "Information asset owners have mapped the data in their systems, including the flows to the university's research data platform and to the partner trusts in the pathology network." },
+    "B3.b": { rating: A, observed: "External data flows use TLS or the HSCN, and research data leaves the trust only through the approved secure transfer service." },
+    "B3.c": { rating: PA, observed: "Laptops, servers and the EPR database are encrypted; two research file shares holding identifiable patient data, and a store of genome sequencing results, are not." },
+    "B3.d": { rating: A, observed: "Phones and tablets are managed, encrypted and can be wiped remotely; clinical photographs are taken in a managed app that saves them straight to the EPR." },
+    "B3.e": { rating: A, observed: "Disks are wiped or destroyed by an accredited supplier; all six batch certificates sampled were on file, including one for devices returned by clinical engineering." },
+    "B4.a": { rating: PA, observed: "Security reviewed the EPR design before the contract was signed, and the clinical network is split into zones; the research laboratories share a zone with the pathology hub's analysers." },
+    "B4.b": { rating: PA, observed: "Trust desktops and servers follow the standard builds, and medical devices on unsupported Windows are kept in restricted network segments. Research laboratory workstations bought on grants are built by the research teams themselves and do not follow the standard." },
+    "B4.c": { rating: A, observed: "Servers and network devices are administered only from jump servers on a separate management network, and direct connections from everyday laptops are blocked." },
+    "B4.d": {
+      rating: PA,
+      observed:
+        "Authenticated scanning covers servers and desktops, and every NHS England high-severity alert was acknowledged within 48 hours. Critical updates reach desktops in a median of 8 days but servers in 21, held back by change freezes during the EPR rollout.",
+      recommendation: "Agree patching windows with the EPR programme so that critical server updates go on within 14 days.",
+    },
+    "B5.a": { rating: PA, observed: "Downtime procedures for the new EPR are in place on the wards already live on it; the wards due to go live next have not rehearsed them and still hold the old system's procedures." },
+    "B5.b": { rating: A, observed: "The EPR, the imaging archive and the laboratory system each run from both data centres, and a failover of the EPR was tested before go-live." },
+    "B5.c": {
+      rating: NA,
+      observed:
+        "The trust's own systems are backed up with an immutable copy under separate credentials. The regional pathology network's laboratory system, which the trust hosts for itself and four partner trusts, is backed up by its supplier, Brønnum Lab Systems, to a disk in the same server room that the supplier's admin account can delete, and no restore of it has ever been tested.",
+      severity: "critical",
+      recommendation: "Bring the laboratory system onto the trust's immutable backup platform under separate credentials, and test a full restore of it with the pathology network.",
+    },
+    "B6.a": { rating: A, observed: "Staff report about 900 suspicious emails a month, and the ward staff we spoke to said they would report a mistake without fear of blame." },
+    "B6.b": { rating: A, observed: "Data security training completion is 96%, and the IT and clinical engineering teams follow a planned security training path." },
+    "C1.a": { rating: PA, observed: "Servers, the directory, the EPR and endpoint protection feed the SIEM; the medical device segments and the research network do not." },
+    "C1.b": { rating: A, observed: "Security logs are kept for 12 months in a store the infrastructure team cannot change or delete." },
+    "C1.c": { rating: A, observed: "Alerts come from the SIEM, endpoint detection and NHS England's CSOC feed, and the trust has written its own rules for EPR sign-ins and privileged account use." },
+    "C1.d": { rating: PA, observed: "A managed service triages SIEM alerts around the clock; endpoint alerts raised out of hours wait for the trust's team the next morning." },
+    "C1.e": { rating: PA, observed: "Three trust analysts work alongside the managed service; none has yet been trained to read the EPR's audit logs." },
+    "C2.a": { rating: PA, observed: "Baselines of normal activity are kept for sign-ins and boundary traffic; there are none yet for the EPR or the clinical networks." },
+    "C2.b": { rating: NA, observed: "No threat hunting is done; it is planned for when the EPR rollout is complete." },
+    "D1.a": { rating: A, observed: "The cyber incident response plan is part of the major incident plan and covers the pathology network, with agreed roles for the partner trusts." },
+    "D1.b": {
+      rating: PA,
+      observed: "There is an incident response retainer, and tested recovery runbooks for the imaging archive and the laboratory system; the runbook for the new EPR is still in draft and has not been tested.",
+      severity: "medium",
+      recommendation: "Finish the EPR recovery runbook with the supplier and test it before the rollout reaches the remaining sites.",
+    },
+    "D1.c": { rating: A, observed: "A ransomware exercise this year with the executive team and clinical leads covered a week without the EPR; 11 of its 13 actions are done." },
+    "D2.a": {
+      rating: PA,
+      observed: "Root causes were recorded for two of the three incidents sampled; the third, a compromised research mailbox, was closed once the password was reset.",
+      severity: "low",
+      recommendation: "Record a root cause for every security incident, research accounts included, before closing it.",
+    },
+    "D2.b": {
+      rating: PA,
+      observed: "Lessons are logged and tracked within the trust, but the actions agreed with the pathology network partners after last winter's laboratory system outage have no owners at the partner trusts.",
+      severity: "low",
+      recommendation: "Agree an owner at each partner trust for the shared actions and review them at the pathology network board.",
+    },
+    "CE-FW": { answers: "yyyyyyy", observed: "Every requirement is met; the firewall rules for the research network were reviewed in the spring and each has an owner and a reason." },
+    "CE-SC": { answers: "yyyyyyyy", observed: "Every requirement is met across the sample, the EPR workstations on wheels included; the research laboratory workstations are outside the certification scope." },
+    "CE-SU": {
+      answers: "nyyn",
+      observed:
+        "About 410 medical devices run unsupported Windows versions; they sit in restricted network segments with no internet traffic in or out, but are still in scope. Critical updates reach servers in a median of 21 days, beyond the 14 allowed.",
+      severity: "high",
+      recommendation: "Work with the makers to upgrade or replace the unsupported devices, and agree patching windows with the EPR programme so server updates go on within 14 days.",
+    },
+    "CE-UA": {
+      answers: "yyynyyyyyyn",
+      observed: "Accounts are well managed, but the remote desktop gateway for honorary research staff accepts a password alone, and the research laboratories' own domain has eight administrator accounts without MFA.",
+      severity: "high",
+      recommendation: "Turn on MFA for the research gateway and for every administrator account, the research domain's included.",
+    },
+    "CE-MP": {
+      answers: "yy-",
+      rating: A,
+      observed: "Anti-malware (option A) is active and up to date on every device in the sample; the trust does not use application allow-listing, so option B is not answered.",
+    },
+    "CEP-T1": { rating: A, devices: [12, 0], observed: "12 internet-facing hosts scanned, the EPR patient portal included; none failed." },
+    "CEP-T2": {
+      rating: NA,
+      devices: [30, 3],
+      observed: "30 devices sampled. Three servers supporting the EPR were missing a critical update released 19 days earlier, held back by a change freeze.",
+      severity: "medium",
+      recommendation: "See the finding on security update management: agree patching windows so that a change freeze cannot hold critical updates beyond 14 days.",
+    },
+    "CEP-T3": { rating: A, devices: [20, 0], observed: "The test files sent by email and downloaded were blocked on all 20 sampled end-user devices." },
+    "CEP-T4": { rating: A, devices: [8, 0], observed: "All eight cloud services in scope require MFA, through the trust's identity provider." },
+    "CEP-T5": { rating: A, devices: [20, 0], observed: "No everyday account was a local administrator on any of the 20 sampled devices." },
+  },
+  clarify: [
+    {
+      code: "B5.c",
+      comment: "The laboratory system belongs to the pathology network. Is backing it up the trust's job or the network's? The action needs an owner.",
+      answer: "The trust's: under the network's hosting agreement the trust's infrastructure team is responsible for backing up the systems it hosts, which Zoë Ferrand, the network's digital lead, confirmed. Added to the finding.",
+      revised: {
+        observed:
+          "The trust's own systems are backed up with an immutable copy under separate credentials. The regional pathology network's laboratory system, which the trust hosts for itself and four partner trusts and under the hosting agreement must back up, is backed up by its supplier, Brønnum Lab Systems, to a disk in the same server room that the supplier's admin account can delete, and no restore of it has ever been tested.",
+      },
+    },
+    {
+      code: "A3.a",
+      comment: "Are the 640 unknown devices the trust's, or university equipment that happens to be on the trust network?",
+      answer: "Both: 380 are trust devices in shared laboratories and 260 are university devices plugged into the trust network. The split is now in the finding.",
+      revised: {
+        observed:
+          "Clinical engineering's inventory lists about 21,000 medical devices and is reconciled with network discovery every quarter. Even so, 640 connected devices, mostly in the research laboratories and the regional pathology hub, are in neither the IT asset register nor the inventory: 380 of them trust devices and 260 university equipment on the trust network.",
       },
     },
   ],

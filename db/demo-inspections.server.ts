@@ -35,7 +35,7 @@ import {
   visits,
   visitTeamMembers,
 } from "./schema";
-import { DEMO_FINDINGS_EVIDENCE, ON_SITE_FINDINGS, RJ1_EARLIER, RJ1_LATER, RRU_INSPECTION, type DemoFinding, type DemoInspectionScript } from "./demo-findings";
+import { DEMO_FINDINGS_EVIDENCE, ON_SITE_FINDINGS, RJ1_EARLIER, RJ1_LATER, RRU_INSPECTION, RTD_RECENT, type DemoFinding, type DemoInspectionScript } from "./demo-findings";
 import { demoStaff, quarterEnd, quarterStart, type DemoStaff } from "./demo-schedule.server";
 import { recordAudit, SYSTEM_ACTOR, type Actor } from "../app/audit/audit.server";
 import { deriveRating, isGap, resolveRating, suggestedDueDate, type Minimum, type Rating, type Scale, type Severity } from "../app/baseline/rating";
@@ -144,10 +144,10 @@ function context(db: Db): Context {
   return { db, staff: demoStaff(db), holidays: loadHolidaySet(db), choices, criteria, dueDates: new Map(), saves: 0 };
 }
 
-const actorFor = (userId: string): Actor => ({ userId, label: "demo seed", clientAddress: null });
+export const actorFor = (userId: string): Actor => ({ userId, label: "demo seed", clientAddress: null });
 
 /** The moment `time` (hh:mm) London time on `date`. */
-function london(date: string, time: string): Date {
+export function london(date: string, time: string): Date {
   const [y, m, d] = date.split("-").map(Number) as [number, number, number];
   const [hh, mm] = time.split(":").map(Number) as [number, number];
   return new Date(TZDate.tz("Europe/London", y, m - 1, d, hh, mm).getTime());
@@ -346,7 +346,7 @@ function approvedInspection(ctx: Context, visit: { id: string; date: string }, s
 
 /**
  * The part of the calendar quarter starting `start` that never holds a bank holiday in England and Wales, with two
- * weeks to spare for the review after a visit. The bank holidays shipped start in 2025, so two years back the
+ * weeks to spare for the review after a visit (six in the autumn, for the factual accuracy check too). The bank holidays shipped start in 2025, so two years back the
  * database may not know them, and the planner must not put a visit on Christmas Day.
  */
 function quietPartOf(start: string): { periodStart: string; periodEnd: string } {
@@ -359,7 +359,9 @@ function quietPartOf(start: string): { periodStart: string; periodEnd: string } 
     case "07":
       return { periodStart: `${year}-07-01`, periodEnd: `${year}-08-10` };
     default:
-      return { periodStart: `${year}-10-01`, periodEnd: `${year}-12-10` };
+      // Visits by mid-November, so that the trust's factual accuracy check and publication (db/demo-reports.server.ts)
+      // are over before Christmas.
+      return { periodStart: `${year}-10-01`, periodEnd: `${year}-11-13` };
   }
 }
 
@@ -372,7 +374,15 @@ interface EarlierInspection {
   reviewer: "programme-lead" | number[];
 }
 
-function earlierRound(ctx: Context, name: string, start: string, inspections: EarlierInspection[]): number {
+/** An approved demo inspection, for what happens to it next (db/demo-reports.server.ts). */
+export interface ApprovedDemoInspection {
+  inspectionId: string;
+  trustCode: string;
+  visitDate: string;
+  script: DemoInspectionScript;
+}
+
+function earlierRound(ctx: Context, name: string, start: string, inspections: EarlierInspection[]): ApprovedDemoInspection[] {
   const { db, staff } = ctx;
   const { periodStart, periodEnd } = quietPartOf(start);
   const roundId = openRound({ name, periodStart, periodEnd, capacity: HISTORY_CAPACITY, minMonthsSinceInspection: 12, validationShare: 0.1 }, staff.actor, db);
@@ -380,6 +390,7 @@ function earlierRound(ctx: Context, name: string, start: string, inspections: Ea
   for (const inspection of inspections) ensurePicked(ctx, roundId, inspection.trustCode, inspection.reason);
   planSchedule(roundId, 2, staff.actor, db, london(addCalendarDays(periodStart, -21), "10:30"));
   acceptSchedule(roundId, staff.actor, db, london(addCalendarDays(periodStart, -14), "14:00"));
+  const approved: ApprovedDemoInspection[] = [];
   for (const inspection of inspections) {
     const visit = visitOf(db, roundId, inspection.trustCode);
     const team = teamOf(db, visit.id);
@@ -388,11 +399,12 @@ function earlierRound(ctx: Context, name: string, start: string, inspections: Ea
       inspection.reviewer === "programme-lead"
         ? staff.lead.id
         : (inspection.reviewer.map((n) => staff.inspectors[n - 1]!.id).find((id) => !onTeam.has(id)) ?? staff.lead.id);
-    approvedInspection(ctx, visit, inspection.script, reviewerId);
+    const inspectionId = approvedInspection(ctx, visit, inspection.script, reviewerId);
+    approved.push({ inspectionId, trustCode: inspection.trustCode, visitDate: visit.date, script: inspection.script });
   }
   completeByHand(ctx, roundId, addCalendarDays(periodEnd, 1), london(addCalendarDays(periodEnd, 1), "09:00"));
   closeRound(roundId, staff.actor, db);
-  return inspections.length;
+  return approved;
 }
 
 /**
@@ -400,16 +412,16 @@ function earlierRound(ctx: Context, name: string, start: string, inspections: Ea
  * approved and its other visits completed, then closed. Run after the inspectors' profiles and before the last and
  * next quarters' rounds.
  */
-export function seedDemoInspectionHistory(db: Db, now = new Date()): { rounds: number; approved: number; findingSaves: number } {
+export function seedDemoInspectionHistory(db: Db, now = new Date()): { rounds: number; approved: ApprovedDemoInspection[]; findingSaves: number } {
   const ctx = context(db);
   const today = todayInLondon(now);
-  let approved = earlierRound(ctx, "Demo round (two years ago)", quarterStart(today, -8), [
+  const approved = earlierRound(ctx, "Demo round (two years ago)", quarterStart(today, -8), [
     { trustCode: "RJ1", reason: "Baseline inspection of a large acute trust with many connected medical devices (demo)", script: RJ1_EARLIER, reviewer: "programme-lead" },
   ]);
-  approved += earlierRound(ctx, "Demo round (a year ago)", quarterStart(today, -4), [
+  approved.push(...earlierRound(ctx, "Demo round (a year ago)", quarterStart(today, -4), [
     { trustCode: "RJ1", reason: "Follow-up of last year's critical gaps in patching and backups (demo)", script: RJ1_LATER, reviewer: [5, 9, 12, 3] },
     { trustCode: "RRU", reason: "No ambulance service inspected against Cyber Essentials Plus yet (demo)", script: RRU_INSPECTION, reviewer: "programme-lead" },
-  ]);
+  ]));
   return { rounds: 2, approved, findingSaves: ctx.saves };
 }
 
@@ -431,12 +443,16 @@ function onSiteDay(now: Date, holidays: ReadonlySet<string>): string {
  * allow, through changeVisit with a reason. Its team has arrived and recorded a few findings each. Visits of the round
  * before that day are completed by hand; later ones stay ahead.
  */
-export function seedDemoOnSiteInspection(db: Db, now = new Date()): { rounds: number; onSite: number; trustCode: string; findingSaves: number } {
+export function seedDemoOnSiteInspection(
+  db: Db,
+  now = new Date(),
+): { rounds: number; onSite: number; trustCode: string; findingSaves: number; inAccuracyCheck: ApprovedDemoInspection } {
   const ctx = context(db);
   const { staff, holidays } = ctx;
   const day = onSiteDay(now, holidays);
+  const recentDay = addWorkingDays(day, -RECENT_VISIT_WORKING_DAYS_AGO, holidays);
   const thisQuarter = quarterStart(todayInLondon(now), 0);
-  const periodStart = day < thisQuarter ? day : thisQuarter;
+  const periodStart = recentDay < thisQuarter ? recentDay : thisQuarter;
   const periodEnd = quarterEnd(thisQuarter);
   const roundId = openRound(
     { name: "Demo round (this quarter)", periodStart, periodEnd, capacity: THIS_QUARTER_CAPACITY, minMonthsSinceInspection: 12, validationShare: 0.1 },
@@ -444,8 +460,10 @@ export function seedDemoOnSiteInspection(db: Db, now = new Date()): { rounds: nu
     db,
   );
   drawRound(roundId, staff.actor, db);
+  ensurePicked(ctx, roundId, RECENT_TRUST, "Large acute teaching trust with university research networks, not inspected yet (demo)");
   planSchedule(roundId, 2, staff.actor, db, london(addCalendarDays(periodStart, -21), "10:30"));
   acceptSchedule(roundId, staff.actor, db, london(addCalendarDays(periodStart, -14), "14:00"));
+  const inAccuracyCheck = recentInspection(ctx, roundId, recentDay);
 
   // The visit to be on site: London trusts first (inspector1 and inspector2 are based there), then by trust code.
   const withUsers = trustsWithUsers(db);
@@ -495,5 +513,38 @@ export function seedDemoOnSiteInspection(db: Db, now = new Date()): { rounds: nu
   ON_SITE_FINDINGS.forEach((entry, i) => {
     save(ctx, all, entry.code, entry.finding, entry.by === "lead" ? team.lead : team.members[0]!, day, new Date(first.getTime() + step * i));
   });
-  return { rounds: 1, onSite: 1, trustCode: visit.trustCode, findingSaves: ctx.saves };
+  return { rounds: 1, onSite: 1, trustCode: visit.trustCode, findingSaves: ctx.saves, inAccuracyCheck };
+}
+
+// ── The inspection in its factual accuracy check now ────────────────────────────────────────────────────────
+
+/** The trust (with a demo trust user) whose report is in its factual accuracy check in the demo. */
+export const RECENT_TRUST = "RTD";
+/**
+ * How long before the on-site day its visit was: approval takes seven working days and the check opens the next
+ * (db/demo-reports.server.ts), so eleven leaves the trust a few days to have commented and seven more to go.
+ */
+const RECENT_VISIT_WORKING_DAYS_AGO = 11;
+
+/**
+ * RTD's visit in this quarter's round, moved to `visitDay` (with a team the scheduling rules allow, leaving
+ * inspector1 and inspector2 for today's visit), inspected and approved by the programme lead, like the earlier ones.
+ */
+function recentInspection(ctx: Context, roundId: string, visitDay: string): ApprovedDemoInspection {
+  const { db, staff } = ctx;
+  const visit = visitOf(db, roundId, RECENT_TRUST);
+  const inspectors = staff.inspectors.slice(2).map((i) => i.id);
+  const team = inspectors
+    .flatMap((lead) => inspectors.filter((member) => member !== lead).map((member): Team => ({ lead, members: [member] })))
+    .find((t) => breachesOfChange(visit.id, { date: visitDay, leadId: t.lead, memberIds: t.members }, db).length === 0);
+  if (!team) throw new Error(`No demo team can visit ${RECENT_TRUST} on ${visitDay} under the scheduling rules`);
+  changeVisit(
+    visit.id,
+    { date: visitDay, leadId: team.lead, memberIds: team.members, version: visit.version, reason: "Moved to fit the trust's EPR go-live dates (demo)" },
+    staff.actor,
+    db,
+    london(addCalendarDays(visitDay, -10), "15:40"),
+  );
+  const inspectionId = approvedInspection(ctx, { id: visit.id, date: visitDay }, RTD_RECENT, staff.lead.id);
+  return { inspectionId, trustCode: RECENT_TRUST, visitDate: visitDay, script: RTD_RECENT };
 }

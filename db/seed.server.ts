@@ -9,6 +9,7 @@ import { hashPassword } from "../app/auth/password.server";
 import { writeTransaction, type Db } from "../app/db.server";
 import { seedDemoIndicators, type DemoIndicatorReport } from "./demo-indicators.server";
 import { seedDemoInspectionHistory, seedDemoOnSiteInspection, type DemoInspectionReport } from "./demo-inspections.server";
+import { seedDemoAccuracyCheck, seedDemoReports, type DemoReportsReport } from "./demo-reports.server";
 import { seedDemoInspectors, seedDemoRounds, type DemoScheduleReport } from "./demo-schedule.server";
 
 export const DEMO_PASSWORD = "deep-dive-demo";
@@ -61,6 +62,7 @@ export interface DemoSeedReport {
   indicators: DemoIndicatorReport;
   schedule: DemoScheduleReport;
   inspections: DemoInspectionReport;
+  reports: DemoReportsReport;
 }
 
 export async function seedDemoData(db: Db, seed = DEMO_SEED): Promise<DemoSeedReport> {
@@ -76,14 +78,14 @@ export async function seedDemoData(db: Db, seed = DEMO_SEED): Promise<DemoSeedRe
   const synchronous = Number(sqlite.pragma("synchronous", { simple: true }));
   sqlite.pragma("synchronous = NORMAL");
   try {
-    return seedDemoRows(db, seed, accounts, passwordHash);
+    return await seedDemoRows(db, seed, accounts, passwordHash);
   } finally {
     sqlite.pragma("wal_checkpoint(PASSIVE)");
     sqlite.pragma(`synchronous = ${synchronous}`);
   }
 }
 
-function seedDemoRows(db: Db, seed: number, accounts: DemoAccount[], passwordHash: string): DemoSeedReport {
+async function seedDemoRows(db: Db, seed: number, accounts: DemoAccount[], passwordHash: string): Promise<DemoSeedReport> {
   writeTransaction((tx) => {
     for (const account of accounts) {
       const id = randomUUID();
@@ -104,14 +106,18 @@ function seedDemoRows(db: Db, seed: number, accounts: DemoAccount[], passwordHas
   // In the order it would have happened. Inspectors' profiles, leave and conflicts (db/demo-schedule.server.ts);
   // two earlier rounds with approved inspections of RJ1 and RRU (db/demo-inspections.server.ts), before the later
   // rounds are drawn: a trust picked in a round not yet closed cannot be picked in another, and the later draws see
-  // those visits as the trusts' last inspections; last quarter's round (completed) and next quarter's (accepted, RJ1
-  // among its visits); then a round for this quarter with an inspection on site today, drawn last so the next
-  // quarter's round keeps its band 1 trusts and RJ1.
+  // those visits as the trusts' last inspections; their factual accuracy checks, publication and the trusts' progress
+  // on the actions (db/demo-reports.server.ts); last quarter's round (completed) and next quarter's (accepted, RJ1
+  // among its visits); then a round for this quarter with an inspection of RTD approved a few days ago and now in its
+  // factual accuracy check, and an inspection on site today, drawn last so the next quarter's round keeps its band 1
+  // trusts and RJ1.
   const seededAt = new Date();
   const inspectors = seedDemoInspectors(db, seededAt);
   const history = seedDemoInspectionHistory(db, seededAt);
+  const reports = await seedDemoReports(db, history.approved);
   const rounds = seedDemoRounds(db, seededAt);
   const onSite = seedDemoOnSiteInspection(db, seededAt);
+  const accuracy = seedDemoAccuracyCheck(db, onSite.inAccuracyCheck);
   return {
     seed,
     accounts: accounts.length,
@@ -119,9 +125,10 @@ function seedDemoRows(db: Db, seed: number, accounts: DemoAccount[], passwordHas
     schedule: { inspectors, ...rounds },
     inspections: {
       rounds: history.rounds + onSite.rounds,
-      approved: history.approved,
+      approved: history.approved.length + 1,
       onSite: onSite.onSite,
       findingSaves: history.findingSaves + onSite.findingSaves,
     },
+    reports: { ...reports, accuracyComments: accuracy.comments },
   };
 }

@@ -9,6 +9,7 @@
 import { readFileSync } from "node:fs";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { formatCalendarDate } from "../../app/ui/dates";
 import { openDatabase } from "../support/database";
 import { expectNoSeriousAxeViolations, freshPage, launchBrowser, signInThroughPage } from "../support/browser";
 import { approvedInspection, visitOf } from "../support/publication";
@@ -108,7 +109,7 @@ describe("the factual accuracy check, in a browser", () => {
       expect(answers).toContain("The summary names the trust as registered; it does not mention Leeds.");
       await trust.page.goto(`${server.url}/portal`);
       await expectNoSeriousAxeViolations(trust.page);
-      const [download] = await Promise.all([trust.page.waitForEvent("download"), trust.page.getByRole("link", { name: /Download version 1/ }).click()]);
+      const [download] = await Promise.all([trust.page.waitForEvent("download"), trust.page.getByRole("link", { name: new RegExp(`Download version 1 +of the report of ${formatCalendarDate(inspection.visitDate)}`) }).click()]);
       expect(download.suggestedFilename()).toBe(`RJ1-deep-dive-${inspection.visitDate}-v1.pdf`);
       const bytes = readFileSync((await download.path())!);
       expect(bytes.subarray(0, 5).toString("latin1")).toBe("%PDF-");

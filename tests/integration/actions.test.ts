@@ -202,10 +202,15 @@ describe("actions through the functions", () => {
     expect(audit[0]!.actor).toBe("trust.rj1@deepdive.test");
     expect(JSON.parse(audit[0]!.summary)).toEqual({ inspectionId, trustCode: "RJ1", from: "open", to: "in_progress", version: 2, noteCharacters: "Supplier engaged.\nΕλένη leads.".length, progressOn: "2026-12-01" });
     expect(audit[0]!.summary).not.toMatch(/Supplier|Ελένη/);
-    // The update recorded RJ1's indicators for the day: nothing overdue yet on 2 December, every gap open.
+    // The update recorded RJ1's indicators for the day: this inspection's actions, none overdue yet on 2 December and
+    // every gap open, and the actions of RJ1's published demo reports not done (counted here from their rows).
+    const demo = all<{ severity: Severity; dueOn: string }>("SELECT severity, due_on AS dueOn FROM actions WHERE trust_code = 'RJ1' AND inspection_id <> ? AND status <> 'done'", inspectionId);
+    expect(demo.length).toBeGreaterThan(0);
+    const demoPoints = demo.reduce((sum, a) => sum + POINTS[a.severity], 0);
+    const demoOverdue = demo.filter((a) => countWorkingDaysAfter(a.dueOn, "2026-12-02", holidays) > 0).length;
     expect(all("SELECT indicator_code AS code, value, observed_on AS on_ FROM indicator_observations WHERE trust_code = 'RJ1' AND import_id = 'deep-dive-actions-2026-12-02' ORDER BY indicator_code")).toEqual([
-      { code: "open_gaps_weighted", value: String(4 + 3 + 2 + 1), on_: "2026-12-02" },
-      { code: "overdue_actions", value: "0", on_: "2026-12-02" },
+      { code: "open_gaps_weighted", value: String(4 + 3 + 2 + 1 + demoPoints), on_: "2026-12-02" },
+      { code: "overdue_actions", value: String(demoOverdue), on_: "2026-12-02" },
     ]);
   });
 

@@ -2,7 +2,7 @@
  * The national picture over real HTTP, against the built server and a copy of the demo database: inspections by
  * status as the database counts them; a point on the map for every open trust with a location, in the band the risk
  * ranking gives it, and the trusts without one named; the heatmap of each inspected trust's latest approved
- * inspection (RJ1's second, RRU's) with the stored ratings; the shares meeting the profile and RJ1's trend worked out
+ * inspection (RJ1's second, RRU's, RTD's) with the stored ratings; the shares meeting the profile and RJ1's trend worked out
  * again here from the database; published and factual-accuracy inspections counted like approved ones; the view
  * audited; and who may see it (programme leads and admins; inspectors and trust users get 404).
  */
@@ -92,8 +92,9 @@ describe("inspections by status", () => {
     expect(Object.keys(shown)).toEqual([...STATUSES, "all"]);
     for (const status of STATUSES) expect(shown[status], status).toBe(stored[status] ?? 0);
     expect(shown.all).toBe(query<{ n: number }>("SELECT count(*) AS n FROM inspections")[0]!.n);
-    // The demo: three approved, one on site today.
-    expect(shown.approved).toBe(3);
+    // The demo: three published, one in its factual accuracy check, one on site today.
+    expect(shown.published).toBe(3);
+    expect(shown.factual_accuracy).toBe(1);
     expect(shown.on_site).toBe(1);
     // Counts only: the trust on site today is not named in the table.
     const onSite = query<{ name: string }>("SELECT t.name FROM inspections i JOIN trusts t ON t.ods_code = i.trust_code WHERE i.status = 'on_site'")[0]!.name;
@@ -171,9 +172,9 @@ describe("ratings at inspected trusts", () => {
       const versionId = frameworkId(framework);
       const table = element(html, "table", `heatmap-${versionId}`);
       const latest = latestInspections(versionId);
-      expect(latest.map((l) => l.trustCode)).toEqual(["RJ1", "RRU"]);
+      expect(latest.map((l) => l.trustCode)).toEqual(["RJ1", "RRU", "RTD"]);
       const rows = [...table.matchAll(/<tr class="govuk-table__row" data-trust="([A-Z0-9]+)">([\s\S]*?)<\/tr>/g)];
-      expect(rows.map((r) => r[1])).toEqual(latest.map((l) => l.trustCode)); // Guy's before London Ambulance, by name
+      expect(rows.map((r) => r[1])).toEqual(latest.map((l) => l.trustCode)); // Guy's, London Ambulance, Newcastle: by name
       for (const [, code, row] of rows) {
         const inspection = latest.find((l) => l.trustCode === code)!;
         expect(row).toContain(`href="/inspections/${inspection.id}"`);
@@ -189,7 +190,7 @@ describe("ratings at inspected trusts", () => {
     }
     // RJ1's earlier inspection and the inspection on site are not rows.
     const earlier = query<{ id: string }>(
-      "SELECT i.id FROM inspections i JOIN visits v ON v.id = i.visit_id WHERE i.trust_code = 'RJ1' AND i.status = 'approved' ORDER BY v.visit_date LIMIT 1",
+      "SELECT i.id FROM inspections i JOIN visits v ON v.id = i.visit_id WHERE i.trust_code = 'RJ1' AND i.status = 'published' ORDER BY v.visit_date LIMIT 1",
     )[0]!.id;
     const heatmaps = [...html.matchAll(/<table[^>]*id="heatmap-\d+"[\s\S]*?<\/table>/g)].map((m) => m[0]).join("");
     expect(heatmaps).not.toContain(earlier);
@@ -253,23 +254,20 @@ describe("ratings at inspected trusts", () => {
     expect(row).toMatch(new RegExp(`${longDate(second!.visitDate)}: \\d+%`));
   });
 
-  it("counts an inspection in the factual accuracy check or published like an approved one", async () => {
+  it("counts an approved inspection, one in the factual accuracy check and a published one alike", async () => {
+    // The demo has published ones and one in its check; RRU's is put back to approved (as just before its check).
     const db = new Database(server.databaseFile);
     try {
-      db.prepare("UPDATE inspections SET status = 'published', published_at = ? WHERE trust_code = 'RRU' AND status = 'approved'").run(new Date().toISOString());
-      db.prepare(
-        `UPDATE inspections SET status = 'factual_accuracy' WHERE id = (
-           SELECT i.id FROM inspections i JOIN visits v ON v.id = i.visit_id WHERE i.trust_code = 'RJ1' ORDER BY v.visit_date DESC LIMIT 1)`,
-      ).run();
+      db.prepare("UPDATE inspections SET status = 'approved', published_at = NULL, accuracy_opened_at = NULL, accuracy_closes_on = NULL WHERE trust_code = 'RRU' AND status = 'published'").run();
     } finally {
       db.close();
     }
     const html = await page();
     const statusTable = element(html, "table", "status-counts");
     const count = (status: string) => Number(new RegExp(`data-status="${status}"[\\s\\S]*?data-count="(\\d+)"`).exec(statusTable)![1]);
-    expect([count("approved"), count("factual_accuracy"), count("published")]).toEqual([1, 1, 1]);
+    expect([count("approved"), count("factual_accuracy"), count("published")]).toEqual([1, 1, 2]);
     const table = element(html, "table", `heatmap-${frameworkId("caf")}`);
-    expect([...table.matchAll(/data-trust="([A-Z0-9]+)"/g)].map((m) => m[1])).toEqual(["RJ1", "RRU"]);
+    expect([...table.matchAll(/data-trust="([A-Z0-9]+)"/g)].map((m) => m[1])).toEqual(["RJ1", "RRU", "RTD"]);
     expect(element(html, "table", `trend-${frameworkId("caf")}-table`)).toMatch(/data-trust="RJ1"/);
   });
 });
