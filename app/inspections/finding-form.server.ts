@@ -5,13 +5,42 @@
  * page shows: saved, refused with the problems (400), or met someone else's save (409, both versions).
  */
 import { randomBytes } from "node:crypto";
-import { notFound } from "../auth/guards.server";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { notFound, refuse } from "../auth/guards.server";
+import type { SessionUser } from "../auth/session.server";
 import type { CriterionView } from "../baseline/frameworks.server";
-import type { Rating } from "../baseline/rating";
+import { SEVERITIES, suggestedDueDate, type Rating, type Severity } from "../baseline/rating";
+import { loadHolidaySet } from "../scheduling/bank-holidays.server";
 import { datePartsFrom, isoFromParts } from "../ui/date-input";
 import { mergeFindingText, TEXT_LIMITS } from "./finding-rules";
 import type { FindingProblem, FindingValues } from "./finding-form";
 import { FindingInputError, FindingNotEditable, FindingNotFound, saveFinding, type FindingFields, type FindingView } from "./findings.server";
+import { inspectionAccess, type InspectionAccess } from "./workspace.server";
+
+/**
+ * What a criterion or section page shows, by the number in the URL's `param`, with the user's access to its
+ * inspection: 404 for a param that is not a number or not of the inspection, and for an inspection the user is not on
+ * (audited as a refusal, and answered exactly as one that does not exist).
+ */
+export function loadWorkspacePage<W extends { inspection: Parameters<typeof inspectionAccess>[1] }>(
+  args: LoaderFunctionArgs | ActionFunctionArgs,
+  user: SessionUser,
+  param: "criterionId" | "sectionId",
+  find: (inspectionId: string, id: number) => W | undefined,
+): { workspace: W; access: InspectionAccess } {
+  const id = /^\d{1,12}$/.test(args.params[param] ?? "") ? Number(args.params[param]) : Number.NaN;
+  const workspace = Number.isSafeInteger(id) ? find(args.params.id ?? "", id) : undefined;
+  if (!workspace) throw notFound();
+  const access = inspectionAccess(user, workspace.inspection) ?? refuse(args, user, "an inspection the user is not on");
+  return { workspace, access };
+}
+
+/** The due date the form suggests for each severity: working days from the visit, none before a visit date. */
+export function suggestedDueDates(visitDate: string | null): Record<Severity, string> | null {
+  if (!visitDate) return null;
+  const holidays = loadHolidaySet();
+  return Object.fromEntries(SEVERITIES.map((s) => [s, suggestedDueDate(s, visitDate, holidays)])) as Record<Severity, string>;
+}
 
 /** A fresh key for each rendering of a form: a form sent twice (a double click, a retry) is saved once. */
 export const newIdempotencyKey = () => randomBytes(16).toString("base64url");

@@ -2,10 +2,10 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { actorFor, notFound, refuse, requireStaff } from "~/auth/guards.server";
 import type { SessionUser } from "~/auth/session.server";
-import { ratingLabel, ratingsFor, SEVERITIES, suggestedDueDate, gapStatus } from "~/baseline/rating";
+import { ratingLabel, ratingsFor, gapStatus } from "~/baseline/rating";
 // The finding form and its post, shared with the section page (inspections.$id_.sections.$sectionId.tsx).
 import { FindingConflict, FindingForm, valuesOf, type FindingValues } from "~/inspections/finding-form";
-import { newIdempotencyKey, saveFindingForm } from "~/inspections/finding-form.server";
+import { loadWorkspacePage, newIdempotencyKey, saveFindingForm, suggestedDueDates } from "~/inspections/finding-form.server";
 import { earlierRatingText } from "~/inspections/movement-display";
 // Not from findings.server: the component uses them, and runs in the browser too.
 import { RECORDING_STATUSES } from "~/inspections/finding-rules";
@@ -14,10 +14,9 @@ import { FindingRecord, FindingReviewComments } from "~/inspections/review-displ
 import { answerComment, findingComments } from "~/inspections/review.server";
 import { EvidenceFiles } from "~/inspections/evidence-display";
 import { listEvidence } from "~/inspections/evidence.server";
-import { criterionWorkspace, inspectionAccess } from "~/inspections/workspace.server";
+import { criterionWorkspace } from "~/inspections/workspace.server";
 import { othersPresent, recordWorkspaceView } from "~/inspections/presence.server";
 import { isPresenceBeat, PresencePanel } from "~/inspections/presence";
-import { loadHolidaySet } from "~/scheduling/bank-holidays.server";
 import { formatDateTime } from "~/ui/dates";
 import { ErrorSummary, NotificationBanner } from "~/ui/form";
 import { SummaryRow } from "~/ui/summary-list";
@@ -31,21 +30,13 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.workspace.criterion.code ?? ""} ${data?.workspace.criterion.title ?? "Finding"} – ${data?.workspace.inspection.trustName ?? "Inspection"} – Deep Dive` },
 ];
 
-function load(args: LoaderFunctionArgs | ActionFunctionArgs, user: SessionUser) {
-  const criterionId = /^\d{1,12}$/.test(args.params.criterionId ?? "") ? Number(args.params.criterionId) : NaN;
-  const workspace = Number.isSafeInteger(criterionId) ? criterionWorkspace(args.params.id ?? "", criterionId) : undefined;
-  if (!workspace) throw notFound();
-  const access = inspectionAccess(user, workspace.inspection) ?? refuse(args, user, "an inspection the user is not on");
-  return { workspace, access };
-}
+const load = (args: LoaderFunctionArgs | ActionFunctionArgs, user: SessionUser) => loadWorkspacePage(args, user, "criterionId", criterionWorkspace);
 
 /** The team records findings while on site and in draft; programme leads and admins read them. */
 export function loader(args: LoaderFunctionArgs) {
   const user = requireStaff(args);
   const { workspace, access } = load(args, user);
   recordWorkspaceView(workspace.inspection.id, `criterion ${workspace.criterion.code}`, workspace.criterion.id, actorFor(user, args.context));
-  const holidays = loadHolidaySet();
-  const visitDate = workspace.inspection.visitDate;
   return {
     workspace,
     canEdit: access === "team" && (RECORDING_STATUSES as readonly string[]).includes(workspace.inspection.status),
@@ -55,7 +46,7 @@ export function loader(args: LoaderFunctionArgs) {
     // Its evidence files; the team adds and removes them while recording (as canEdit).
     evidence: listEvidence(workspace.finding.id),
     idempotencyKey: newIdempotencyKey(),
-    suggestedDue: visitDate ? Object.fromEntries(SEVERITIES.map((s) => [s, suggestedDueDate(s, visitDate, holidays)])) : null,
+    suggestedDue: suggestedDueDates(workspace.inspection.visitDate),
     saved: new URL(args.request.url).searchParams.get("saved"),
     others: othersPresent(workspace.inspection.id, user.id),
   };

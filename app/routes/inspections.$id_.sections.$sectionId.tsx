@@ -10,16 +10,15 @@ import { Link, useActionData, useLoaderData, useLocation, type ShouldRevalidateF
 import { useEffect, useRef } from "react";
 import { actorFor, notFound, refuse, requireStaff } from "~/auth/guards.server";
 import type { SessionUser } from "~/auth/session.server";
-import { hasEarlierRatings, ratingLabel, SEVERITIES, suggestedDueDate } from "~/baseline/rating";
+import { hasEarlierRatings, ratingLabel } from "~/baseline/rating";
 import { FindingConflict, FindingForm, valuesOf, type FindingValues } from "~/inspections/finding-form";
-import { newIdempotencyKey, saveFindingForm } from "~/inspections/finding-form.server";
+import { loadWorkspacePage, newIdempotencyKey, saveFindingForm, suggestedDueDates } from "~/inspections/finding-form.server";
 import { RECORDING_STATUSES } from "~/inspections/finding-rules";
 import { earlierRatingText, movementCounts } from "~/inspections/movement-display";
 import { FindingRecord } from "~/inspections/review-display";
-import { inspectionAccess, sectionWorkspace, type SectionCriterion } from "~/inspections/workspace.server";
+import { sectionWorkspace, type SectionCriterion } from "~/inspections/workspace.server";
 import { othersPresent, recordWorkspaceView } from "~/inspections/presence.server";
 import { isPresenceBeat, PresencePanel } from "~/inspections/presence";
-import { loadHolidaySet } from "~/scheduling/bank-holidays.server";
 import { formatDateTime } from "~/ui/dates";
 import { ErrorSummary, NotificationBanner } from "~/ui/form";
 import { SummaryRow } from "~/ui/summary-list";
@@ -28,13 +27,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.workspace.section.code ?? ""} ${data?.workspace.section.title ?? "Section"} – ${data?.workspace.inspection.trustName ?? "Inspection"} – Deep Dive` },
 ];
 
-function load(args: LoaderFunctionArgs | ActionFunctionArgs, user: SessionUser) {
-  const sectionId = /^\d{1,12}$/.test(args.params.sectionId ?? "") ? Number(args.params.sectionId) : NaN;
-  const workspace = Number.isSafeInteger(sectionId) ? sectionWorkspace(args.params.id ?? "", sectionId) : undefined;
-  if (!workspace) throw notFound();
-  const access = inspectionAccess(user, workspace.inspection) ?? refuse(args, user, "an inspection the user is not on");
-  return { workspace, access };
-}
+const load = (args: LoaderFunctionArgs | ActionFunctionArgs, user: SessionUser) => loadWorkspacePage(args, user, "sectionId", sectionWorkspace);
 
 export const shouldRevalidate: ShouldRevalidateFunction = ({ formAction, defaultShouldRevalidate }) =>
   isPresenceBeat(formAction) ? false : defaultShouldRevalidate;
@@ -45,15 +38,13 @@ export function loader(args: LoaderFunctionArgs) {
   const { workspace, access } = load(args, user);
   recordWorkspaceView(workspace.inspection.id, `section ${workspace.section.code}`, null, actorFor(user, args.context));
   const canEdit = access === "team" && (RECORDING_STATUSES as readonly string[]).includes(workspace.inspection.status);
-  const holidays = loadHolidaySet();
-  const visitDate = workspace.inspection.visitDate;
   const saved = Number(new URL(args.request.url).searchParams.get("saved"));
   return {
     workspace,
     canEdit,
     // A fresh key for each form, each time the page is rendered: a form sent twice is saved once.
     keys: canEdit ? Object.fromEntries(workspace.parts.flatMap((p) => p.criteria.map((c) => [c.criterion.id, newIdempotencyKey()]))) : {},
-    suggestedDue: visitDate ? Object.fromEntries(SEVERITIES.map((s) => [s, suggestedDueDate(s, visitDate, holidays)])) : null,
+    suggestedDue: suggestedDueDates(workspace.inspection.visitDate),
     saved: Number.isSafeInteger(saved) && saved > 0 ? saved : null,
     others: othersPresent(workspace.inspection.id, user.id),
   };
