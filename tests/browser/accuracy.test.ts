@@ -1,6 +1,6 @@
 /**
  * The factual accuracy check and publication in a real browser (issue 6): after approval (through the domain
- * functions, tests/support/publication.ts) the reviewer starts the trust's check; the trust's user, with JavaScript,
+ * functions, tests/support/inspections.ts) the reviewer starts the trust's check; the trust's user, with JavaScript,
  * finds the draft on its home page, reads it and comments on a finding and on the summary; the reviewer, without
  * JavaScript (every form is a plain post), accepts one (correcting the finding) and rejects the other, then
  * publishes; the trust reads the answers and downloads version 1, whose bytes are a PDF. axe finds no serious
@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatCalendarDate } from "../../app/ui/dates";
 import { openDatabase } from "../support/database";
 import { expectNoSeriousAxeViolations, freshPage, launchBrowser, signInThroughPage } from "../support/browser";
-import { approvedInspection, visitOf } from "../support/publication";
+import { approvedInspection, visitOf } from "../support/inspections";
 import { startServer, type RunningServer } from "../support/server";
 
 let server: RunningServer;
@@ -30,8 +30,9 @@ describe("the factual accuracy check, in a browser", () => {
   it("goes from approval to a published report the trust downloads, through the trust's comments and the reviewer's answers", async () => {
     const db = openDatabase(server.databaseFile);
     const one = <T,>(sql: string, ...params: unknown[]) => db.$client.prepare(sql).get(...params) as T;
-    const inspection = approvedInspection(db, visitOf(db, "RJ1"), {
-      "A1.a": { chosenRating: "partially_achieved", observed: "No board cyber training since 2023.", severity: "high", recommendation: "Train the board." },
+    const inspection = approvedInspection(db, {
+      visitId: visitOf(db, "RJ1"),
+      findings: { "A1.a": { chosenRating: "partially_achieved", observed: "No board cyber training since 2023.", severity: "high", recommendation: "Train the board." } },
     });
     const { id: a1aId, title: a1aTitle } = one<{ id: string; title: string }>(
       "SELECT f.id, c.title FROM findings f JOIN framework_criteria c ON c.id = f.criterion_id WHERE f.inspection_id = ? AND c.code = 'A1.a'",

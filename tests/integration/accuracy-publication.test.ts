@@ -1,6 +1,6 @@
 /**
  * Factual accuracy and publication (issue 6), over real HTTP against the real server, with the inspection approved
- * through the domain functions first (tests/support/publication.ts):
+ * through the domain functions first (tests/support/inspections.ts):
  *
  * - the reviewer opens the check; the trust's user (of that trust only) reads the draft in the page and as a DRAFT
  *   PDF and comments in each category; anyone else, another trust's user included, gets the same 404 as for an id
@@ -22,8 +22,10 @@ import { loadHolidaySet } from "../../app/scheduling/bank-holidays.server";
 import { addCalendarDays, addWorkingDays } from "../../app/scheduling/working-days";
 import { todayInLondon } from "../../app/trusts/register.server";
 import { formatCalendarDate } from "../../app/ui/dates";
+import { actorOf, trustUserOf } from "../support/database";
 import { Client, readPage, signedIn } from "../support/http";
-import { actorOf, anotherVisit, approvedInspection, pdfText, trustUserOf, visitOf, type ApprovedInspection } from "../support/publication";
+import { anotherVisit, approvedInspection, visitOf, type ApprovedInspection } from "../support/inspections";
+import { pdfText } from "../support/pdf";
 import { startServer, type RunningServer } from "../support/server";
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
@@ -65,10 +67,13 @@ const versionRow = (version: number) => one<{ pdf: Buffer; sha256: string; size:
 beforeAll(async () => {
   server = await startServer();
   db = openDatabase(server.databaseFile);
-  main = approvedInspection(db, visitOf(db, "RJ1"), {
-    "A1.a": { chosenRating: "partially_achieved", observed: OBSERVED, severity: "high", recommendation: "Train the board in cyber security this year." },
-    "B2.a": { chosenRating: "achieved", observed: "Access is reviewed every quarter." },
-    "CE-FW": { chosenRating: "not_achieved", observed: "Two boundary firewalls still have the default admin password.", severity: "medium", recommendation: "Change the default passwords." },
+  main = approvedInspection(db, {
+    visitId: visitOf(db, "RJ1"),
+    findings: {
+      "A1.a": { chosenRating: "partially_achieved", observed: OBSERVED, severity: "high", recommendation: "Train the board in cyber security this year." },
+      "B2.a": { chosenRating: "achieved", observed: "Access is reviewed every quarter." },
+      "CE-FW": { chosenRating: "not_achieved", observed: "Two boundary firewalls still have the default admin password.", severity: "medium", recommendation: "Change the default passwords." },
+    },
   });
   const bystanderEmail = one<{ email: string }>(
     "SELECT email FROM users WHERE role = 'inspector' AND disabled_at IS NULL AND id NOT IN (?, ?, ?) ORDER BY email DESC LIMIT 1",
@@ -445,7 +450,11 @@ describe("the factual accuracy check and publication, over HTTP", () => {
   });
 
   it("after the close date the trust reads but cannot comment, and the report is published without the confirmation", async () => {
-    const other = approvedInspection(db, anotherVisit(db, ["RJ1", "RRU"]), { "CE-MP": { chosenRating: "not_achieved", observed: "Malware protection is off on the ward PCs.", severity: "high" } }, { cepOnly: true });
+    const other = approvedInspection(db, {
+      visitId: anotherVisit(db, ["RJ1", "RRU"]),
+      findings: { "CE-MP": { chosenRating: "not_achieved", observed: "Malware protection is off on the ward PCs.", severity: "high" } },
+      cepOnly: true,
+    });
     const email = `trust.${other.trustCode.toLowerCase()}.closed@deepdive.test`;
     await trustUserOf(db, other.trustCode, email);
     const otherUser = await signedIn(server.url, email);

@@ -30,9 +30,9 @@ import { latestObservations, rankTrusts } from "../../app/risk/ranking.server";
 import { DEFAULT_MODEL_CONFIG } from "../../app/risk/model";
 import { todayInLondon } from "../../app/trusts/register.server";
 import { formatCalendarDate } from "../../app/ui/dates";
-import { approvedInspection, profileCriteria, publishedActionsOf, publishWithActions, type FindingPlan } from "../support/actions";
 import { copyTemplateDatabase, openDatabase, queryDatabase, useFreshDatabase } from "../support/database";
 import { readPage, signedIn, type Client } from "../support/http";
+import { approvedInspection, profileCriteria, publishedActionsOf, publishWithActions, visitOf, type FindingPlan } from "../support/inspections";
 import { startServer, type RunningServer } from "../support/server";
 
 const DAY_MS = 86_400_000;
@@ -52,11 +52,9 @@ const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:
 
 /** The RJ1 visit the demo scheduled for next quarter (no inspection yet), moved to `visitDate`. */
 function rj1VisitOn(db: Db, visitDate: string): string {
-  const visit = db.$client
-    .prepare("SELECT v.id FROM visits v WHERE v.trust_code = 'RJ1' AND v.status = 'scheduled' AND NOT EXISTS (SELECT 1 FROM inspections i WHERE i.visit_id = v.id) ORDER BY v.visit_date LIMIT 1")
-    .get() as { id: string };
-  db.$client.prepare("UPDATE visits SET visit_date = ? WHERE id = ?").run(visitDate, visit.id);
-  return visit.id;
+  const visitId = visitOf(db, "RJ1");
+  db.$client.prepare("UPDATE visits SET visit_date = ? WHERE id = ?").run(visitDate, visitId);
+  return visitId;
 }
 
 /** Four gaps (two CAF outcomes below Achieved, two Cyber Essentials Plus requirements Not met) and one criterion that meets its minimum. */
@@ -122,7 +120,7 @@ describe("actions through the functions", () => {
       [gaps.g4.code]: { chosenRating: "not_achieved", severity: "low", recommendation: "Retest the sample.", actionDue: "2027-03-31" },
       [gaps.meets.code]: { chosenRating: "achieved", recommendation: "Keep the register up to date." },
     };
-    inspectionId = approvedInspection(db, visitId, plan);
+    inspectionId = approvedInspection(db, { visitId, findings: plan, reviewer: "lead@deepdive.test" }).inspectionId;
     expect(one<{ status: string }>("SELECT status FROM inspections WHERE id = ?", inspectionId).status).toBe("approved");
   });
 
@@ -325,10 +323,14 @@ describe("actions in the portal, over HTTP", () => {
       overdueBy = countWorkingDaysAfter(overdueDue, today, holidays);
       const gaps = gapCriteria(db);
       const visitId = rj1VisitOn(db, addDays(overdueDue, -40));
-      const inspectionId = approvedInspection(db, visitId, {
-        [gaps.g1.code]: { chosenRating: "not_achieved", severity: "critical", recommendation: "Replace the firewall rules for the imaging network.", actionDue: overdueDue },
-        [gaps.g2.code]: { chosenRating: "partially_achieved", severity: "high", recommendation: formulaText, actionDue: addDays(today, 60) },
-        [gaps.g3.code]: { chosenRating: "not_achieved", severity: "medium", recommendation: atText, actionDue: addDays(today, 90) },
+      const { inspectionId } = approvedInspection(db, {
+        visitId,
+        findings: {
+          [gaps.g1.code]: { chosenRating: "not_achieved", severity: "critical", recommendation: "Replace the firewall rules for the imaging network.", actionDue: overdueDue },
+          [gaps.g2.code]: { chosenRating: "partially_achieved", severity: "high", recommendation: formulaText, actionDue: addDays(today, 60) },
+          [gaps.g3.code]: { chosenRating: "not_achieved", severity: "medium", recommendation: atText, actionDue: addDays(today, 90) },
+        },
+        reviewer: "lead@deepdive.test",
       });
       expect(publishWithActions(db, inspectionId)).toBe(3);
       const idOf = (code: string) => (db.$client.prepare("SELECT id FROM actions WHERE inspection_id = ? AND criterion_code = ?").get(inspectionId, code) as { id: string }).id;

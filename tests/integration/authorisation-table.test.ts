@@ -8,7 +8,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, signedIn } from "../support/http";
-import { publishedActionsOf } from "../support/actions";
+import { publishedActionsOf } from "../support/inspections";
 import { png } from "../support/png";
 import { startServer, type RunningServer } from "../support/server";
 
@@ -259,7 +259,7 @@ describe("what each kind of user gets", () => {
     const fileDb = new Database(server.databaseFile, { readonly: true });
     fileId = (fileDb.prepare("SELECT id FROM evidence_files WHERE finding_id = ?").get(findingId) as { id: string }).id;
     fileDb.close();
-    // An action of RJ1, the trust user's trust (its latest approved demo inspection published, if none is yet).
+    // An action of RJ1, the trust user's trust: of a published demo inspection (its latest approved one published, if none is yet).
     actionId = publishedActionsOf(server.databaseFile, "RJ1")[0]!;
   });
   afterAll(async () => {

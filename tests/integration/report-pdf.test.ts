@@ -20,9 +20,9 @@ import type { Db } from "../../app/db.server";
 import { reportContentDisposition, reportFileName } from "../../app/reports/filename";
 import type { ReportModel } from "../../app/reports/report-model";
 import { renderModelInWorker, renderModelToPdf, renderReportPdf, reportModelFor, ReportRenderError } from "../../app/reports/render.server";
-import { buildApprovedInspection, type ApprovedInspection } from "../support/approved-inspection";
 import { queryDatabase, useFreshDatabase } from "../support/database";
 import { Client, signedIn } from "../support/http";
+import { approvedInspection, type ApprovedInspection, type FindingPlan } from "../support/inspections";
 import { readPdf, squash, structNodes, type ReadPdf } from "../support/pdf";
 import { startServer, type RunningServer } from "../support/server";
 
@@ -38,6 +38,20 @@ const observation = (code: string) =>
       ? `The sign on the server room read ${MISSING[0]} and ${MISSING[1]} in the rota.`
       : `What was seen for ${code}.`;
 
+/** Every criterion's finding written in full, with every fourth a gap (a severity, a recommendation and a due date). */
+const findings: FindingPlan = (code, index) => {
+  const gap = index % 4 === 1;
+  return {
+    chosenRating: gap ? "not_achieved" : "achieved",
+    observed: observation(code),
+    evidenceDocuments: `Policy pack for ${code}`,
+    evidencePeople: "Head of cyber security",
+    severity: gap ? "high" : null,
+    recommendation: gap ? `Put ${code} right.` : "",
+    actionDue: gap ? "2027-06-30" : null,
+  };
+};
+
 describe("the report PDF of an approved inspection", () => {
   let db: Db;
   let approved: ApprovedInspection;
@@ -46,7 +60,7 @@ describe("the report PDF of an approved inspection", () => {
 
   beforeAll(async () => {
     ({ db } = useFreshDatabase());
-    approved = buildApprovedInspection(db, observation);
+    approved = approvedInspection(db, { findings });
     expect(approved.criterionCodes).toHaveLength(49);
     pdf = await renderReportPdf(approved.inspectionId, { version: 1, publishedAt: PUBLISHED_AT, draft: false }, db);
     read = await readPdf(pdf);
@@ -126,7 +140,7 @@ describe("the report PDF of an approved inspection", () => {
   });
 
   it("renders a finding with a 50,000-character word in under 2 s, or fails cleanly, without blocking this thread", async () => {
-    const findingId = approved.findingIds.get("B2.a")!;
+    const findingId = approved.findings.get("B2.a")!;
     const word = "Ŵ".repeat(50_000);
     // Past the finding page's own limit: straight into the database, as damaged or imported data might be.
     db.$client.prepare("UPDATE findings SET observed = ? WHERE id = ?").run(`Before ${word} after`, findingId);

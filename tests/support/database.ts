@@ -1,6 +1,7 @@
 /**
  * A fresh copy of the template database for one test file, made the application's database
- * (DATABASE_PATH) so that app modules under test use it exactly as they do in production.
+ * (DATABASE_PATH) so that app modules under test use it exactly as they do in production; and the users a test
+ * acts as or adds (trust users, to see a trust's portal).
  */
 import { randomUUID } from "node:crypto";
 import { copyFileSync, mkdtempSync } from "node:fs";
@@ -8,8 +9,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { inject } from "vitest";
+import type { Actor } from "../../app/audit/audit.server";
+import { createUser } from "../../app/auth/users.server";
 import { resetConfigForTests } from "../../app/config.server";
-import { closeDb, getDb, openDatabase } from "../../app/db.server";
+import { closeDb, getDb, openDatabase, type Db } from "../../app/db.server";
+import { DEMO_PASSWORD } from "../../db/seed.server";
 
 export function copyTemplateDatabase(): string {
   const dir = mkdtempSync(path.join(tmpdir(), "deep-dive-db-"));
@@ -79,4 +83,17 @@ export function addTrustUserForUnscheduledTrust(file: string, email: string): { 
   } finally {
     db.close();
   }
+}
+
+/** A user (by id) as the actor the domain functions audit, labelled with their email as a signed-in user is. */
+export const actorOf = (db: Db, userId: string): Actor => ({
+  userId,
+  label: (db.$client.prepare("SELECT email FROM users WHERE id = ?").get(userId) as { email: string }).email,
+  clientAddress: "192.0.2.30",
+});
+
+/** A trust user of `trustCode` (the demo password), made as an admin makes one, through the account functions. */
+export async function trustUserOf(db: Db, trustCode: string, email: string): Promise<string> {
+  const admin = (db.$client.prepare("SELECT id FROM users WHERE email = 'admin@deepdive.test'").get() as { id: string }).id;
+  return createUser({ email, name: `Test user at ${trustCode}`, role: "trust_user", trustCode, password: DEMO_PASSWORD, isDemo: true }, actorOf(db, admin), db);
 }

@@ -1,7 +1,7 @@
 /**
  * Reading a PDF the way an independent tool does (pdfjs-dist, Mozilla's PDF reader, not the library that wrote it):
  * each page's text, split into content and artefacts (text inside an /Artifact marked-content sequence), its
- * structure tree, and the document's mark info and metadata.
+ * structure tree, and the document's mark info and metadata; or just its text, as one line, for what a reader sees.
  */
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -79,3 +79,12 @@ export function structNodes(node: StructNode | null | undefined): StructNode[] {
 
 /** Text with runs of white space made one space (pdfjs may split a line into several items). */
 export const squash = (text: string) => text.replace(/[\s\u200b]+/g, " ");
+
+/**
+ * All of a PDF's text as one line, as a person reads it: runs of white space made one space, and the report's break
+ * opportunities (U+200B, which draw nothing) dropped rather than made spaces, so a word printed with them is found
+ * whole.
+ */
+export async function pdfText(bytes: Uint8Array): Promise<string> {
+  return (await readPdf(bytes)).text.replaceAll("\u200b", "").replace(/\s+/g, " ");
+}
