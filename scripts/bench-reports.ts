@@ -7,8 +7,8 @@
  *   (renderModelInWorker: the way the server renders it, with the structured clone and the transfer);
  * - the same report's content printed as HTML by headless Chromium (playwright-core, page.setContent + page.pdf, tagged,
  *   with the marking and page numbers in its header and footer), measured in the same run, as a ratio to pdfkit;
- * - every published demo report version rendered again (checked against its recorded SHA-256), or, when the demo has
- *   published none yet, every approved demo inspection rendered as it would be published.
+ * - every published demo report version rendered again, checked against its recorded SHA-256 (a superseded version
+ *   whose findings a correction changed since renders differently, as it should: it is marked so).
  *
  * Run directly with --seed (and DATABASE_PATH), this file seeds that database and exits: that is the child process.
  */
@@ -34,8 +34,8 @@ export interface ReportsBenchResult {
   /** Headless Chromium printing the same content as HTML, or null when Chromium is not available (with why). */
   chromium: (ReportTiming & { bytes: number }) | null;
   chromiumNote: string | null;
-  /** Every published demo report (or approved inspection, when none is published yet). */
-  all: { published: boolean; reports: { name: string; ms: number; bytes: number; matches: boolean | null }[]; totalMs: number };
+  /** Every published demo report version. */
+  all: { reports: { name: string; ms: number; bytes: number; matches: boolean; superseded: boolean }[]; totalMs: number };
 }
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -224,17 +224,15 @@ export async function runReports(root: string, tempDir: string): Promise<Reports
       }
     }
 
-    // Every published demo report version, or every approved inspection as it would be published.
-    const versions = sqlite
+    // Every published demo report version (db/demo-reports.server.ts publishes RJ1's two reports and RRU's, corrected).
+    const jobs = sqlite
       .prepare(
-        `SELECT r.inspection_id AS inspectionId, r.version, r.published_at AS publishedAt, r.sha256, i.trust_code AS trustCode, v.visit_date AS visitDate
-           FROM report_versions r JOIN inspections i ON i.id = r.inspection_id LEFT JOIN visits v ON v.id = i.visit_id ORDER BY i.trust_code, r.version`,
+        `SELECT r.inspection_id AS inspectionId, r.version, r.published_at AS publishedAt, r.sha256, i.trust_code AS trustCode, v.visit_date AS visitDate,
+                EXISTS (SELECT 1 FROM report_versions l WHERE l.inspection_id = r.inspection_id AND l.version > r.version) AS superseded
+           FROM report_versions r JOIN inspections i ON i.id = r.inspection_id LEFT JOIN visits v ON v.id = i.visit_id ORDER BY i.trust_code, v.visit_date, r.version`,
       )
-      .all() as { inspectionId: string; version: number; publishedAt: string; sha256: string; trustCode: string; visitDate: string | null }[];
-    const published = versions.length > 0;
-    const jobs = published
-      ? versions.map((v) => ({ inspectionId: v.inspectionId, version: v.version, publishedAt: v.publishedAt, sha256: v.sha256 as string | null, trustCode: v.trustCode, visitDate: v.visitDate }))
-      : approved.map((a) => ({ inspectionId: a.id, version: 1, publishedAt: a.approvedAt, sha256: null, trustCode: a.trustCode, visitDate: a.visitDate }));
+      .all() as { inspectionId: string; version: number; publishedAt: string; sha256: string; trustCode: string; visitDate: string | null; superseded: number }[];
+    if (jobs.length === 0) throw new Error("the demo has no published report");
     const reports: ReportsBenchResult["all"]["reports"] = [];
     started = performance.now();
     for (const job of jobs) {
@@ -244,12 +242,13 @@ export async function runReports(root: string, tempDir: string): Promise<Reports
         name: reportFileName({ odsCode: job.trustCode, visitDate: job.visitDate, version: job.version, draft: false }),
         ms: performance.now() - began,
         bytes: bytes.length,
-        matches: job.sha256 === null ? null : createHash("sha256").update(bytes).digest("hex") === job.sha256,
+        matches: createHash("sha256").update(bytes).digest("hex") === job.sha256,
+        superseded: job.superseded === 1,
       });
     }
     const totalMs = performance.now() - started;
-    console.log(`${published ? "every published demo report version" : "every approved demo inspection, as it would be published"}: ${reports.length} in ${totalMs.toFixed(0)} ms`);
-    return { subject: { trust: `${subject.trustName} (${subject.trustCode})`, criteria, pages, bytes: pdf.length }, pdfkit, worker, chromium, chromiumNote, all: { published, reports, totalMs } };
+    console.log(`every published demo report version: ${reports.length} in ${totalMs.toFixed(0)} ms`);
+    return { subject: { trust: `${subject.trustName} (${subject.trustCode})`, criteria, pages, bytes: pdf.length }, pdfkit, worker, chromium, chromiumNote, all: { reports, totalMs } };
   } finally {
     db.$client.close();
   }
@@ -275,13 +274,13 @@ export function reportsSection(r: ReportsBenchResult): string[] {
     ...(r.chromium ? [row(r.chromium, (r.chromium.medianMs / r.pdfkit.medianMs).toFixed(2))] : []),
     ...(r.chromiumNote ? ["", `- ${r.chromiumNote}`] : []),
     "",
-    r.all.published
-      ? `Every published demo report version rendered again (${r.all.reports.length}, in ${ms(r.all.totalMs)} ms), each checked against its recorded SHA-256:`
-      : `The demo has no published report yet, so every approved demo inspection is rendered as it would be published (version 1, dated its approval; ${r.all.reports.length}, in ${ms(r.all.totalMs)} ms in all):`,
+    `Every published demo report version rendered again (${r.all.reports.length}, in ${ms(r.all.totalMs)} ms), each checked against its recorded SHA-256:`,
     "",
     "| report | ms | size | matches the published SHA-256 |",
     "| --- | ---: | ---: | --- |",
-    ...r.all.reports.map((x) => `| ${x.name} | ${ms(x.ms)} | ${kb(x.bytes)} | ${x.matches === null ? "(not published)" : x.matches ? "yes" : "NO"} |`),
+    ...r.all.reports.map(
+      (x) => `| ${x.name} | ${ms(x.ms)} | ${kb(x.bytes)} | ${x.matches ? "yes" : x.superseded ? "no: superseded, and a correction changed its findings since" : "NO"} |`,
+    ),
   ];
 }
 
