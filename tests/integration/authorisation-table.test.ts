@@ -120,6 +120,8 @@ const TABLE: Record<string, RouteRow> = {
     post: { anonymous: "sign-in", admin: "404", programme_lead: "404", inspector: "404", trust_user: "404" },
     download: true,
   },
+  // What to keep for working offline: only the inspection's team while recording (nobody in this table is on it).
+  "inspections.$id_.offline[.json].ts": { url: "/inspections/:inspectionId/offline.json", get: signInThenNotFound, post: signInThenNotFound, download: true },
   // The presence heartbeat: posted by open workspace pages; nothing to GET.
   "inspections.$id_.presence.ts": {
     url: "/inspections/:inspectionId/presence",
