@@ -122,6 +122,13 @@ const TABLE: Record<string, RouteRow> = {
   },
   // What to keep for working offline: only the inspection's team while recording (nobody in this table is on it).
   "inspections.$id_.offline[.json].ts": { url: "/inspections/:inspectionId/offline.json", get: signInThenNotFound, post: signInThenNotFound, download: true },
+  // The offline outbox's save: the team only (nobody in this table is on it); nothing to GET.
+  "inspections.$id_.criteria.$criterionId_.save[.json].ts": {
+    url: "/inspections/:inspectionId/criteria/:criterionId/save.json",
+    get: signInThenNotFound,
+    post: signInThenNotFound,
+    download: true,
+  },
   // The presence heartbeat: posted by open workspace pages; nothing to GET.
   "inspections.$id_.presence.ts": {
     url: "/inspections/:inspectionId/presence",
