@@ -16,6 +16,7 @@
  */
 import { useBlocker, useFetcher, useNavigate, useSubmit } from "@remix-run/react";
 import { useCallback, useEffect, useRef, useState, type FormEvent, type RefObject } from "react";
+import { newClientKey } from "./client-key";
 
 export const AUTOSAVE_DELAY_MS = 1500;
 /** The value of the `mode` field that asks the action for JSON (the new version and when) instead of a redirect. */
@@ -39,15 +40,6 @@ export type AutosaveStatus =
   | { kind: "invalid" }
   | { kind: "conflict" }
   | { kind: "offline" };
-
-/** A fresh idempotency key: 32 characters of base64url from 24 random bytes. */
-export function newClientKey(): string {
-  const bytes = new Uint8Array(24);
-  crypto.getRandomValues(bytes);
-  let binary = "";
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
 
 const LONDON_TIME = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/London", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
 /** "10:42": the time of an instant in London. */
