@@ -4,7 +4,7 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["build/**", "public/build/**", "node_modules/**", "data/**", ".cache/**"] },
+  { ignores: ["build/**", "public/build/**", "public/service-worker.js", "node_modules/**", "data/**", ".cache/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -38,6 +38,8 @@ app.use(
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
+        // The offline service worker (public/service-worker.js); said outright rather than left to script-src.
+        "worker-src": ["'self'"],
         "form-action": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'none'"],
@@ -68,6 +70,16 @@ app.use((req, res, next) => {
     return;
   }
   next();
+});
+
+// The service worker (built from app/offline/service-worker.ts): revalidated on every check, so a release reaches
+// browsers at their next visit, and allowed to control the whole site from the root.
+app.get("/service-worker.js", (req, res, next) => {
+  res.sendFile(
+    path.join(here, "public", "service-worker.js"),
+    { cacheControl: false, headers: { "Cache-Control": "no-cache", "Service-Worker-Allowed": "/" } },
+    (error) => error && next(error.code === "ENOENT" ? undefined : error),
+  );
 });
 
 const immutable = { immutable: true, maxAge: "1y", index: false };
