@@ -25,17 +25,24 @@ function recordPresence(tx: Tx, inspectionId: string, userId: string, criterionI
 
 /**
  * A view of a workspace page: the audit event (inspections are confidential before publication) and where the reader
- * now is, in one transaction (one commit per page view, not two).
+ * now is, in one transaction (one commit per page view, not two). A page fetched to keep for offline use is audited
+ * as such and moves nobody's presence: nobody is reading it now.
  */
 export function recordWorkspaceView(
   inspectionId: string,
   page: string,
   criterionId: number | null,
   actor: Actor,
+  /** The service worker keeping the page for offline use (app/offline/offline.server.ts): audited, no presence. */
+  options: { preparingOffline?: boolean } = {},
   db: Db = getDb(),
   now = new Date(),
 ): void {
   writeTransaction((tx) => {
+    if (options.preparingOffline) {
+      recordAudit(tx, actor, { action: "inspection.viewed", objectType: "inspection", objectId: inspectionId, summary: { page, preparingOffline: true } }, now);
+      return;
+    }
     recordAudit(tx, actor, { action: "inspection.viewed", objectType: "inspection", objectId: inspectionId, summary: { page } }, now);
     if (actor.userId) recordPresence(tx, inspectionId, actor.userId, criterionId, now);
   }, db);

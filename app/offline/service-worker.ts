@@ -55,6 +55,9 @@ export type WorkerReply =
 
 const isSameOrigin = (url: URL) => url.origin === self.location.origin;
 
+/** Sent with each page fetched for preparing (app/offline/offline.server.ts reads it). */
+const PREPARE_HEADER = "Deep-Dive-Offline-Prepare";
+
 /** The app's own static files: content-hashed under /build/, GOV.UK Frontend's images under /assets/. */
 const isStaticAsset = (url: URL) => isSameOrigin(url) && (url.pathname.startsWith("/build/") || url.pathname.startsWith("/assets/"));
 
@@ -188,7 +191,8 @@ async function keep(url: URL): Promise<boolean> {
   // Assets are content-hashed or fixed for the build: one already kept needs no second download.
   if (isStaticAsset(url) && (await cache.match(url.href, { ignoreVary: true }))) return true;
   try {
-    const response = await fetch(url.href, { credentials: "same-origin", redirect: "manual", cache: "no-store" });
+    // Marked as preparation, so the server does not take it for the inspector reading each page (presence).
+    const response = await fetch(url.href, { credentials: "same-origin", redirect: "manual", cache: "no-store", headers: { [PREPARE_HEADER]: "1" } });
     if (!isKeepable(response)) return false;
     await cache.put(url.href, response);
     return true;

@@ -18,7 +18,11 @@ import {
 } from "~/inspections/review.server";
 import { inspectionAccess, inspectionHeader, inspectionOverview } from "~/inspections/workspace.server";
 import { othersPresent, recordWorkspaceView } from "~/inspections/presence.server";
+import { isOfflinePreparation } from "~/offline/offline.server";
 import { isPresenceBeat, PresencePanel } from "~/inspections/presence";
+import { OfflinePanel } from "~/offline/offline-panel";
+// Not from findings.server: the component uses it, and runs in the browser too.
+import { RECORDING_STATUSES } from "~/inspections/finding-rules";
 import { InspectionStatusTag } from "~/inspections/inspection-display";
 import { publicationPanel } from "~/reports/publication.server";
 import { PublicationSummary } from "~/reports/publication-panel";
@@ -54,7 +58,7 @@ export function loader(args: LoaderFunctionArgs) {
   const overview = inspectionOverview(args.params.id ?? "");
   if (!overview) throw notFound();
   const access = inspectionAccess(user, overview.inspection) ?? refuse(args, user, "an inspection the user is not on");
-  recordWorkspaceView(overview.inspection.id, "overview", null, actorFor(user, args.context));
+  recordWorkspaceView(overview.inspection.id, "overview", null, actorFor(user, args.context), { preparingOffline: isOfflinePreparation(args.request) });
   const { inspection } = overview;
   const isVisitLead = inspection.team.some((m) => m.id === user.id && m.role === "lead");
   const onTeam = inspection.team.some((m) => m.id === user.id);
@@ -155,7 +159,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function InspectionPage() {
-  const { overview, isVisitLead, isReviewer, mayStartReview, review, done, others, publication } = useLoaderData<typeof loader>();
+  const { overview, access, isVisitLead, isReviewer, mayStartReview, review, done, others, publication } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const { inspection, summary } = overview;
   const criteriaUrl = (criterionId: number) => `/inspections/${inspection.id}/criteria/${criterionId}`;
@@ -229,6 +233,7 @@ export default function InspectionPage() {
             <span className="govuk-!-display-block govuk-!-font-size-16">A draft as the report stands now, marked DRAFT on every page; it is not stored.</span>
           </p>
           <PresencePanel inspectionId={inspection.id} criterionId={null} initial={others} />
+          {access === "team" && (RECORDING_STATUSES as readonly string[]).includes(inspection.status) ? <OfflinePanel inspectionId={inspection.id} /> : null}
         </div>
       </div>
 

@@ -16,6 +16,7 @@ import { EvidenceFiles } from "~/inspections/evidence-display";
 import { listEvidence } from "~/inspections/evidence.server";
 import { criterionWorkspace } from "~/inspections/workspace.server";
 import { othersPresent, recordWorkspaceView } from "~/inspections/presence.server";
+import { isOfflinePreparation } from "~/offline/offline.server";
 import { isPresenceBeat, PresencePanel } from "~/inspections/presence";
 import { formatDateTime } from "~/ui/dates";
 import { ErrorSummary, NotificationBanner } from "~/ui/form";
@@ -36,7 +37,7 @@ const load = (args: LoaderFunctionArgs | ActionFunctionArgs, user: SessionUser) 
 export function loader(args: LoaderFunctionArgs) {
   const user = requireStaff(args);
   const { workspace, access } = load(args, user);
-  recordWorkspaceView(workspace.inspection.id, `criterion ${workspace.criterion.code}`, workspace.criterion.id, actorFor(user, args.context));
+  recordWorkspaceView(workspace.inspection.id, `criterion ${workspace.criterion.code}`, workspace.criterion.id, actorFor(user, args.context), { preparingOffline: isOfflinePreparation(args.request) });
   return {
     workspace,
     canEdit: access === "team" && (RECORDING_STATUSES as readonly string[]).includes(workspace.inspection.status),

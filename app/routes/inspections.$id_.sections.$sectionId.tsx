@@ -18,6 +18,7 @@ import { earlierRatingText, movementCounts } from "~/inspections/movement-displa
 import { FindingRecord } from "~/inspections/review-display";
 import { sectionWorkspace, type SectionCriterion } from "~/inspections/workspace.server";
 import { othersPresent, recordWorkspaceView } from "~/inspections/presence.server";
+import { isOfflinePreparation } from "~/offline/offline.server";
 import { isPresenceBeat, PresencePanel } from "~/inspections/presence";
 import { formatDateTime } from "~/ui/dates";
 import { ErrorSummary, NotificationBanner } from "~/ui/form";
@@ -36,7 +37,7 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ formAction, default
 export function loader(args: LoaderFunctionArgs) {
   const user = requireStaff(args);
   const { workspace, access } = load(args, user);
-  recordWorkspaceView(workspace.inspection.id, `section ${workspace.section.code}`, null, actorFor(user, args.context));
+  recordWorkspaceView(workspace.inspection.id, `section ${workspace.section.code}`, null, actorFor(user, args.context), { preparingOffline: isOfflinePreparation(args.request) });
   const canEdit = access === "team" && (RECORDING_STATUSES as readonly string[]).includes(workspace.inspection.status);
   const saved = Number(new URL(args.request.url).searchParams.get("saved"));
   return {
