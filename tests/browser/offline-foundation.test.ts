@@ -5,7 +5,8 @@
  * no worker; nothing but the built assets and the prepared addresses was written to Cache Storage. Signing out then
  * leaves the browser with no caches, no IndexedDB database and no service worker.
  *
- * The "Make available offline" button is not built yet, so the test talks to the worker as that button will.
+ * It talks to the worker directly, to check its cache rules address by address; tests/browser/offline-prepare.test.ts
+ * goes through the "Make available offline" button.
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -76,7 +77,7 @@ describe("the service worker and sign-out", () => {
       const title = await page.getByRole("heading", { level: 1 }).textContent();
       expect(title).toBeTruthy();
 
-      // Until the worker is registered (which only "Make available offline" will do), nothing is stored.
+      // Until the worker is registered (which only "Make available offline" does), nothing is stored.
       expect(await storedInBrowser(page)).toEqual({ caches: [], databases: [], workers: 0 });
       await page.evaluate(async () => {
         await navigator.serviceWorker.register("/service-worker.js");
