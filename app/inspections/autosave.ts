@@ -39,7 +39,9 @@ export type AutosaveStatus =
   | { kind: "nothing" }
   | { kind: "invalid" }
   | { kind: "conflict" }
-  | { kind: "offline" };
+  | { kind: "offline" }
+  /** Kept in this browser's outbox with no connection (app/offline), to be sent when it is back. */
+  | { kind: "kept"; at: string };
 
 const LONDON_TIME = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/London", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
 /** "10:42": the time of an instant in London. */
@@ -59,6 +61,8 @@ export function statusText(status: AutosaveStatus): string {
       return "Not saved: someone else saved this finding while you were working (both versions are at the top of the page)";
     case "offline":
       return "Not saved yet: there is no connection. Your changes will be saved when it is back.";
+    case "kept":
+      return `Kept on this laptop ${londonTime(status.at)}: it will be sent when the connection is back`;
     default:
       return "";
   }
@@ -118,12 +122,15 @@ export function useFindingAutosave<R extends Problem>({
   serverKey,
   serverVersion,
   delayMs = AUTOSAVE_DELAY_MS,
+  offline,
 }: {
   formRef: RefObject<HTMLFormElement | null>;
   enabled: boolean;
   serverKey: string;
   serverVersion: number;
   delayMs?: number;
+  /** With no connection, keep the form in the offline outbox instead (when this inspection was prepared). */
+  offline?: { available: () => boolean; keep: (form: FormData, baseVersion: number) => Promise<void> };
 }) {
   const fetcher = useFetcher();
   const submit = useSubmit();
@@ -176,6 +183,20 @@ export function useFindingAutosave<R extends Problem>({
     }
     const form = formRef.current;
     if (!form) return false;
+    if (!navigator.onLine && offline?.available()) {
+      const formData = new FormData(form);
+      formData.delete("then");
+      formData.delete("intent");
+      l.dirty = false;
+      offline.keep(formData, l.version).then(
+        () => update({ status: { kind: "kept", at: new Date().toISOString() } }),
+        () => {
+          l.dirty = true;
+          update({ status: { kind: "offline" } });
+        },
+      );
+      return true;
+    }
     if (!navigator.onLine) {
       update({ status: { kind: "offline" } });
       window.addEventListener("online", () => logic.current.saveNow(), { once: true });

@@ -46,9 +46,9 @@ export function OfflinePanel({ inspectionId }: { inspectionId: string }) {
         Working offline
       </h2>
       <p className="govuk-body">
-        Before you go on site, keep this inspection&apos;s pages in this browser so that they open with no connection. Only this
-        inspection is kept, and signing out removes it. Saving changes with no connection is not available yet: save while you
-        are connected.
+        Before you go on site, keep this inspection&apos;s pages in this browser so that they open with no connection, and what
+        you record on a criterion page with no connection is kept on this laptop and sent when the connection is back. Only
+        this inspection is kept, and signing out removes it: send any waiting changes first.
       </p>
       {state.kind === "server" ? <p className="govuk-body">Working offline needs JavaScript.</p> : null}
       {state.kind === "unsupported" ? <p className="govuk-body">This browser cannot keep pages for offline use here.</p> : null}

@@ -36,6 +36,16 @@ function readAll(): Record<string, PreparedRecord> {
   }
 }
 
+/** Whether this browser has prepared any inspection (nothing offline is opened or stored before one is). */
+export function anyPrepared(): boolean {
+  return Object.keys(readAll()).length > 0;
+}
+
+/** The inspections this browser has prepared. */
+export function preparedInspectionIds(): string[] {
+  return Object.keys(readAll());
+}
+
 /** When this browser last prepared the inspection, if it has. */
 export function preparedRecord(inspectionId: string): PreparedRecord | null {
   return readAll()[inspectionId] ?? null;

@@ -22,7 +22,10 @@ import { formatDateTime } from "~/ui/dates";
 import { ErrorSummary, NotificationBanner } from "~/ui/form";
 import { SummaryRow } from "~/ui/summary-list";
 // Autosave and keyboard shortcuts (JavaScript only; the form works as before without it).
-import { useRef } from "react";
+import { useEffect, useRef } from "react";
+import { keepEdit, waitingFields } from "~/offline/offline-runtime";
+import { preparedRecord } from "~/offline/prepare";
+import { fillForm } from "~/offline/waiting-fields";
 import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { AUTOSAVE_MODE, useFindingAutosave, useFindingShortcuts, type AutosaveSaved } from "~/inspections/autosave";
 import { AutosaveStatusLine, KeyboardShortcuts } from "~/inspections/autosave-ui";
@@ -102,7 +105,20 @@ export default function CriterionPage() {
     enabled: canEdit && fromAction?.outcome !== "conflict",
     serverKey,
     serverVersion: fromAction?.outcome === "conflict" ? fromAction.current.version : fromAction?.outcome === "invalid" ? fromAction.baseVersion : finding.version,
+    // With no connection, an inspection prepared for offline use keeps the edit in the outbox (app/offline).
+    offline: {
+      available: () => preparedRecord(inspection.id) !== null,
+      keep: (form, baseVersion) => keepEdit({ inspectionId: inspection.id, findingId: finding.id, criterionId: criterion.id, baseVersion, fields: [...form.entries()].filter((e): e is [string, string] => typeof e[1] === "string") }),
+    },
   });
+  // After a reload with no connection the page is the prepared copy: edits still waiting in the outbox go back in the
+  // form. Online, the page shows the server's finding: the banner sends what waits, or shows what met someone's save.
+  useEffect(() => {
+    if (!canEdit || navigator.onLine || !preparedRecord(inspection.id)) return;
+    void waitingFields(finding.id).then((fields) => {
+      if (fields && formRef.current) fillForm(formRef.current, fields);
+    });
+  }, [canEdit, inspection.id, finding.id]);
   const criterionUrl = (id: number | null) => (id === null ? null : `/inspections/${inspection.id}/criteria/${id}`);
   useFindingShortcuts({ formRef, nextUrl: criterionUrl(workspace.next), previousUrl: criterionUrl(workspace.previous), saveNow: canEdit ? autosave.saveNow : null });
   const result = autosave.touched ? autosave.result : fromAction;

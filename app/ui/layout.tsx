@@ -1,6 +1,7 @@
 /** The GOV.UK page template: skip link, header, service navigation by role, main, footer. */
 import { Form, NavLink } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { OfflineBanner } from "~/offline/offline-banner";
 
 export interface HeaderUser {
   name: string;
@@ -60,6 +61,8 @@ export function Page({ user, children }: { user: HeaderUser | null; children: Re
       ) : null}
       <div className="govuk-width-container">
         <main className="govuk-main-wrapper" id="main-content" role="main">
+          {/* Only in a browser that has prepared an inspection for offline use (app/offline/offline-banner.tsx). */}
+          {user ? <OfflineBanner /> : null}
           {children}
         </main>
       </div>
