@@ -16,8 +16,8 @@ function scryptAsync(password: string, salt: Buffer, keylen: number, options: Sc
 const maxmemFor = (N: number, r: number) => 256 * N * r;
 
 /** Encoded as `scrypt$N$r$p$salt$key` with base64url salt and key. */
-export async function hashPassword(password: string): Promise<string> {
-  const { N, r, p } = SCRYPT_PARAMS;
+export async function hashPassword(password: string, params: { N: number; r: number; p: number } = SCRYPT_PARAMS): Promise<string> {
+  const { N, r, p } = params;
   const salt = randomBytes(16);
   const key = await scryptAsync(password.normalize("NFC"), salt, KEY_LENGTH, { N, r, p, maxmem: maxmemFor(N, r) });
   return ["scrypt", N, r, p, salt.toString("base64url"), key.toString("base64url")].join("$");
