@@ -95,6 +95,14 @@ interface Live {
   /** What to do once the save in flight is saved: a Save that waited, or a navigation that was held. */
   after: null | { kind: "submit"; submitter: HTMLElement | null } | { kind: "proceed" };
   lastData: unknown;
+  /** The form's content as last sent or kept offline: leaving a text field that still holds it is no change. */
+  sentContent: string | undefined;
+}
+
+/** What the person has written in the form, without the fields the page itself sets. */
+function contentOf(form: HTMLFormElement): string {
+  const own = new Set(["baseVersion", "idempotencyKey", "mode", "then", "intent"]);
+  return JSON.stringify([...new FormData(form).entries()].filter(([name, value]) => !own.has(name) && typeof value === "string"));
 }
 
 const freshLive = (forKey: string, version: number): Live => ({
@@ -108,6 +116,7 @@ const freshLive = (forKey: string, version: number): Live => ({
   timer: undefined,
   after: null,
   lastData: undefined,
+  sentContent: undefined,
 });
 
 /**
@@ -159,7 +168,7 @@ export function useFindingAutosave<R extends Problem>({
   // The logic, renewed each render so it sees the current props; effects and listeners call it through the ref.
   const logic = useRef({
     saveNow: (): boolean => false,
-    markDirty: () => {},
+    markDirty: (_leavingField: boolean) => {},
     settle: (_data: unknown) => {},
     submitForm: (_submitter: HTMLElement | null) => {},
   });
@@ -188,10 +197,12 @@ export function useFindingAutosave<R extends Problem>({
       formData.delete("then");
       formData.delete("intent");
       l.dirty = false;
+      l.sentContent = contentOf(form);
       offline.keep(formData, l.version).then(
         () => update({ status: { kind: "kept", at: new Date().toISOString() } }),
         () => {
           l.dirty = true;
+          l.sentContent = undefined;
           update({ status: { kind: "offline" } });
         },
       );
@@ -210,6 +221,7 @@ export function useFindingAutosave<R extends Problem>({
     formData.set("mode", AUTOSAVE_MODE);
     l.serverKeyUsed = true;
     l.dirty = false;
+    l.sentContent = contentOf(form);
     l.queued = false;
     l.inFlight = true;
     // The key just used is spent: the form's hidden key (for the Save button) becomes a fresh one.
@@ -217,8 +229,15 @@ export function useFindingAutosave<R extends Problem>({
     fetcher.submit(formData, { method: "post" });
     return true;
   };
-  logic.current.markDirty = () => {
+  logic.current.markDirty = (leavingField) => {
     const l = live.current;
+    // Leaving a text field fires "change" for what was typed and has been sent (or kept offline) since: no new change.
+    if (leavingField && l.sentContent !== undefined && formRef.current && contentOf(formRef.current) === l.sentContent) {
+      l.dirty = false;
+      window.clearTimeout(l.timer);
+      l.timer = undefined;
+      return;
+    }
     l.dirty = true;
     if (!enabledRef.current || l.stopped) return;
     window.clearTimeout(l.timer);
@@ -247,6 +266,7 @@ export function useFindingAutosave<R extends Problem>({
     // A problem: nothing of this save was stored; what was typed stays in the form.
     l.after = null;
     l.dirty = true;
+    l.sentContent = undefined;
     if (after?.kind === "proceed") blockerRef.current.reset?.();
     if (answer?.outcome === "conflict") {
       l.stopped = true;
@@ -266,13 +286,19 @@ export function useFindingAutosave<R extends Problem>({
     if (!form) return;
     const onEdit = (event: Event) => {
       const target = event.target;
+      const choice = target instanceof HTMLInputElement && (target.type === "radio" || target.type === "checkbox");
+      // A choice the page itself steers (the rating following the indicators) is set by React during the click, and
+      // the browser then fires no input or change for it: the click is the edit.
+      if (event.type === "click" && !choice) return;
       if ((target instanceof HTMLInputElement && target.type !== "hidden") || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) {
-        logic.current.markDirty();
+        logic.current.markDirty(event.type === "change" && !choice && !(target instanceof HTMLSelectElement));
       }
     };
     form.addEventListener("input", onEdit);
     form.addEventListener("change", onEdit);
+    form.addEventListener("click", onEdit);
     return () => {
+      form.removeEventListener("click", onEdit);
       form.removeEventListener("input", onEdit);
       form.removeEventListener("change", onEdit);
     };
