@@ -8,12 +8,15 @@
  */
 import { useRevalidator } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
-import { Link } from "@remix-run/react";
-import { discardFindingEdits, editsNeedingDecision, OUTBOX_CHANGED, syncOutbox, waitingCount } from "./offline-runtime";
+import { Form, Link } from "@remix-run/react";
+import { checkPreparedInspections, discardFindingEdits, editsNeedingDecision, FINDINGS_CLOSED, OUTBOX_CHANGED, outboxUsed, syncOutbox, waitingCount } from "./offline-runtime";
 import type { OutboxEntry } from "./outbox";
 import { anyPrepared } from "./prepare";
 
 const RETRY_EVERY_MS = 30_000;
+
+/** Dispatched (cancelable) on window by the header's Sign out button: cancelled while changes wait here. */
+export const SIGN_OUT_ASKED = "deep-dive-sign-out-asked";
 
 const changes = (n: number) => `${n} ${n === 1 ? "change" : "changes"}`;
 
@@ -31,14 +34,25 @@ function KeptEdit({ entry, onDiscard }: { entry: OutboxEntry; onDiscard: () => v
   const value = (name: string) => entry.fields.find(([n]) => n === name)?.[1] ?? "";
   return (
     <li>
-      <p className="govuk-body">
-        A change kept on this laptop was not saved:{" "}
-        {entry.state === "conflict" ? "someone else saved this finding first." : "the server refused part of it."}{" "}
-        <Link className="govuk-link" to={`/inspections/${entry.inspectionId}/criteria/${entry.criterionId}`}>
-          Open the finding
-        </Link>
-        , then copy what you need from your change below into it.
-      </p>
+      {entry.state === "conflict" ? (
+        <p className="govuk-body">
+          A change kept on this laptop was not saved: someone else saved this finding first.{" "}
+          <Link className="govuk-notification-banner__link" to={`/inspections/${entry.inspectionId}/criteria/${entry.criterionId}?kept`}>
+            Compare your change with theirs
+          </Link>{" "}
+          and choose what to keep.
+        </p>
+      ) : entry.lastError === FINDINGS_CLOSED ? (
+        <p className="govuk-body">{`${FINDINGS_CLOSED}. Copy what you need from it below, for the inspection's lead.`}</p>
+      ) : (
+        <p className="govuk-body">
+          A change kept on this laptop was not saved: the server refused part of it.{" "}
+          <Link className="govuk-notification-banner__link" to={`/inspections/${entry.inspectionId}/criteria/${entry.criterionId}?kept`}>
+            Open your change on the finding&apos;s page
+          </Link>{" "}
+          to see what to correct.
+        </p>
+      )}
       <details className="govuk-details">
         <summary className="govuk-details__summary">
           <span className="govuk-details__summary-text">Your change</span>
@@ -63,6 +77,10 @@ export function OfflineBanner() {
   const [waiting, setWaiting] = useState(0);
   const [syncing, setSyncing] = useState(false);
   const [decisions, setDecisions] = useState<OutboxEntry[]>([]);
+  const [signOutAsked, setSignOutAsked] = useState(false);
+  const waitingNow = useRef(0);
+  waitingNow.current = waiting;
+  const warningRef = useRef<HTMLDivElement>(null);
   const revalidator = useRevalidator();
   const revalidate = useRef(revalidator.revalidate);
   revalidate.current = revalidator.revalidate;
@@ -70,7 +88,7 @@ export function OfflineBanner() {
 
   useEffect(() => {
     setOnline(navigator.onLine);
-    if (!anyPrepared()) return;
+    if (!anyPrepared() && !outboxUsed()) return;
     let alive = true;
     const refresh = () => {
       void waitingCount().then((n) => alive && setWaiting(n), () => {});
@@ -92,23 +110,39 @@ export function OfflineBanner() {
     };
     const onOnline = () => {
       setOnline(true);
-      void syncRef.current(true);
+      void checkPreparedInspections()
+        .catch(() => undefined)
+        .then(() => syncRef.current(true));
     };
     const onOffline = () => setOnline(false);
     window.addEventListener("online", onOnline);
     window.addEventListener("offline", onOffline);
     window.addEventListener(OUTBOX_CHANGED, refresh);
+    // Signing out clears the outbox with the rest of the site's storage: with changes still on this laptop, the
+    // person is told first, and signs out from the warning if they choose to.
+    const onSignOutAsked = (event: Event) => {
+      if (waitingNow.current === 0) return;
+      event.preventDefault();
+      setSignOutAsked(true);
+    };
+    window.addEventListener(SIGN_OUT_ASKED, onSignOutAsked);
     refresh();
-    void syncRef.current(false);
+    // At this contact with the server: forget what may no longer be kept, then send what waits.
+    void (navigator.onLine ? checkPreparedInspections().catch(() => undefined) : Promise.resolve()).then(() => syncRef.current(false));
     const timer = window.setInterval(() => void syncRef.current(false), RETRY_EVERY_MS);
     return () => {
       alive = false;
       window.removeEventListener("online", onOnline);
       window.removeEventListener("offline", onOffline);
       window.removeEventListener(OUTBOX_CHANGED, refresh);
+      window.removeEventListener(SIGN_OUT_ASKED, onSignOutAsked);
       window.clearInterval(timer);
     };
   }, []);
+
+  useEffect(() => {
+    if (signOutAsked) warningRef.current?.focus();
+  }, [signOutAsked]);
 
   if (online && waiting === 0) return null;
   const toSend = waiting - decisions.length;
@@ -123,6 +157,22 @@ export function OfflineBanner() {
         <p className="govuk-notification-banner__heading" role="status">
           {online ? `${changes(toSend)} waiting to be sent` : `Offline — ${changes(toSend)} waiting`}
         </p>
+        {signOutAsked ? (
+          <div className="govuk-warning-text" id="sign-out-warning" tabIndex={-1} ref={warningRef}>
+            <span className="govuk-warning-text__icon" aria-hidden="true">
+              !
+            </span>
+            <div className="govuk-warning-text__text">
+              <span className="govuk-visually-hidden">Warning</span>
+              {`Signing out removes from this laptop ${changes(waiting)} not saved on the server yet. ${online ? "Send them first" : "Wait for the connection and send them first"}, or sign out anyway.`}
+              <Form method="post" action="/sign-out" className="govuk-!-margin-top-2">
+                <button type="submit" className="govuk-button govuk-button--warning govuk-!-margin-bottom-0">
+                  Sign out anyway
+                </button>
+              </Form>
+            </div>
+          </div>
+        ) : null}
         {decisions.length > 0 ? (
           <ul className="govuk-list">
             {decisions.map((entry) => (

@@ -3,8 +3,27 @@
  * save (/inspections/:id/criteria/:criterionId/save.json), and a window event each time the outbox changes so the
  * banner and the finding page can show what is waiting. Browser only; no React.
  */
-import { countWaiting, enqueueEdit, latestFieldsFor, openOutbox, pendingFor, removeFinding, replayOutbox, type FindingEdit, type Outbox, type OutboxEntry, type ReplaySummary, type SendResult } from "./outbox";
-import { preparedInspectionIds } from "./prepare";
+import {
+  allEntries,
+  clearInspection,
+  countWaiting,
+  enqueueEdit,
+  entriesOf,
+  latestFieldsFor,
+  openOutbox,
+  refuseInspection,
+  removeFinding,
+  replayOutbox,
+  type FindingEdit,
+  type Outbox,
+  type OutboxEntry,
+  type ReplaySummary,
+  type SendResult,
+} from "./outbox";
+import { forgetPrepared, preparedInspectionIds } from "./prepare";
+
+/** Why a kept change cannot be saved once the inspection's findings were submitted. */
+export const FINDINGS_CLOSED = "The inspection's findings were submitted before this change was sent: it was not saved";
 
 /** Dispatched on window whenever this page changed the outbox. */
 export const OUTBOX_CHANGED = "deep-dive-outbox-changed";
@@ -16,8 +35,13 @@ export const outbox = (): Promise<Outbox> => (opened ??= openOutbox());
 
 const changed = (summary?: ReplaySummary) => window.dispatchEvent(new CustomEvent(OUTBOX_CHANGED, { detail: summary ?? null }));
 
+/** Set once this browser has kept an edit: pages then look at the outbox even after its inspection was forgotten. */
+const OUTBOX_USED_KEY = "deep-dive-offline-outbox-used";
+export const outboxUsed = (): boolean => localStorage.getItem(OUTBOX_USED_KEY) !== null;
+
 /** Keeps an edit made with no connection; resolves once it is on disk. */
 export async function keepEdit(edit: FindingEdit): Promise<void> {
+  localStorage.setItem(OUTBOX_USED_KEY, "1");
   await enqueueEdit(await outbox(), edit, new Date());
   changed();
 }
@@ -50,7 +74,10 @@ export async function sendEntry(entry: OutboxEntry): Promise<SendResult> {
     if (response.redirected) return { outcome: "network", message: "Signed out" };
     if (response.status === 404) return { outcome: "gone" };
     if (response.status === 200) return { outcome: "saved", version: ((await response.json()) as { version: number }).version };
-    if (response.status === 409) return { outcome: "conflict", currentVersion: ((await response.json()) as { currentVersion: number }).currentVersion };
+    if (response.status === 409) {
+      const answer = (await response.json()) as { outcome: "conflict"; currentVersion: number } | { outcome: "closed" };
+      return answer.outcome === "closed" ? { outcome: "invalid", message: FINDINGS_CLOSED } : { outcome: "conflict", currentVersion: answer.currentVersion };
+    }
     if (response.status === 400) return { outcome: "invalid", message: "The server refused the change: open the finding to see why" };
     // Signed out meanwhile (the sign-in page), or a server error: not stored; try again later.
     return { outcome: "network", message: `The server answered ${response.status}` };
@@ -69,13 +96,50 @@ export async function syncOutbox(force = false): Promise<ReplaySummary> {
 }
 
 /**
- * Edits the server would not take as they were (someone else saved the finding first, or a field was refused): kept
- * until the person has seen them and decides, never dropped on their own.
+ * Edits the server would not take as they were (someone else saved the finding first, a field was refused, or the
+ * findings were submitted first): kept until the person has seen them and decides, never dropped on their own.
  */
 export async function editsNeedingDecision(): Promise<OutboxEntry[]> {
-  const box = await outbox();
-  const all = await Promise.all(preparedInspectionIds().map((id) => pendingFor(box, id)));
-  return all.flat().filter((entry) => entry.state !== "waiting");
+  return (await allEntries(await outbox())).filter((entry) => entry.state !== "waiting");
+}
+
+/**
+ * A finding's change the server would not take, as the finding's page sends it again to show the conflict screen (or
+ * what was refused): the version the refused entry was based on, and the newest fields kept for the finding (a later
+ * edit chained after it included). Null when the finding has none.
+ */
+export async function keptEditOf(findingId: string): Promise<{ baseVersion: number; fields: [string, string][] } | null> {
+  const entries = await entriesOf(await outbox(), findingId);
+  const refused = entries.find((entry) => entry.state !== "waiting");
+  if (!refused || refused.baseVersion === null) return null;
+  return { baseVersion: refused.baseVersion, fields: entries[entries.length - 1]!.fields };
+}
+
+/**
+ * At each contact with the server, asks whether each inspection this browser prepared may still be kept: one whose
+ * team the person has left (404) is forgotten with its waiting changes, as the issue asks; one whose findings were
+ * submitted is forgotten but its changes never sent stay, marked as not saved, for their author to read (a review may
+ * return the findings to the team). No connection: nothing changes.
+ */
+export async function checkPreparedInspections(): Promise<void> {
+  for (const inspectionId of preparedInspectionIds()) {
+    let response: Response;
+    try {
+      response = await fetch(`/inspections/${encodeURIComponent(inspectionId)}/offline-status.json`, { credentials: "same-origin", cache: "no-store" });
+    } catch {
+      return;
+    }
+    if (response.redirected) return;
+    if (response.status === 404) {
+      await clearInspection(await outbox(), inspectionId);
+      await forgetPrepared(inspectionId);
+      changed();
+    } else if (response.ok && ((await response.json()) as { recording: boolean }).recording === false) {
+      await refuseInspection(await outbox(), inspectionId, FINDINGS_CLOSED);
+      await forgetPrepared(inspectionId);
+      changed();
+    }
+  }
 }
 
 /** The person has seen their kept edit of a finding and lets it go (and anything kept after it). */

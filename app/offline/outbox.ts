@@ -332,6 +332,32 @@ export async function latestFieldsFor(outbox: Outbox, findingId: string): Promis
   return cursor?.value.fields ?? null;
 }
 
+/** A finding's entries, in order. */
+export function entriesOf(outbox: Outbox, findingId: string): Promise<OutboxEntry[]> {
+  return outbox.db.getAllFromIndex(STORE, "findingId", findingId);
+}
+
+/** Every entry, in order. */
+export function allEntries(outbox: Outbox): Promise<OutboxEntry[]> {
+  return outbox.db.getAll(STORE);
+}
+
+/**
+ * Marks an inspection's entries as refused with `reason` (its findings are no longer being recorded): they are not
+ * sent again, and stay for the person to read until they remove them, as for any refused save.
+ */
+export async function refuseInspection(outbox: Outbox, inspectionId: string, reason: string): Promise<number> {
+  const tx = writing(outbox);
+  let refused = 0;
+  for (const entry of await tx.store.index("inspectionId").getAll(inspectionId)) {
+    if (entry.state !== "waiting") continue;
+    await tx.store.put({ ...entry, state: "invalid", nextAttemptAt: null, lastError: reason });
+    refused += 1;
+  }
+  await tx.done;
+  return refused;
+}
+
 /**
  * The changes not on the server yet, of one inspection or all: every entry, whatever its state (a conflict or a
  * refused save is waiting too, for the person).

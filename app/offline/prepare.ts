@@ -88,3 +88,14 @@ export async function prepareInspection(inspectionId: string): Promise<PreparedR
   localStorage.setItem(STORAGE_KEY, JSON.stringify({ ...readAll(), [inspectionId]: record }));
   return record;
 }
+
+/**
+ * Forgets an inspection this browser prepared: the worker drops its pages and the record goes. Whatever happens to
+ * the worker (not running, gone), the record goes, so nothing claims the pages are kept.
+ */
+export async function forgetPrepared(inspectionId: string): Promise<void> {
+  const { [inspectionId]: _forgotten, ...rest } = readAll();
+  localStorage.setItem(STORAGE_KEY, JSON.stringify(rest));
+  const worker = offlineSupported() ? (await navigator.serviceWorker.getRegistration("/"))?.active : undefined;
+  if (worker) await ask(worker, { type: "forget", prefix: `/inspections/${inspectionId}` }, 10_000).catch(() => undefined);
+}

@@ -1,5 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { actorFor, notFound, refuse, requireStaff } from "~/auth/guards.server";
 import type { SessionUser } from "~/auth/session.server";
 import { ratingLabel, ratingsFor, gapStatus } from "~/baseline/rating";
@@ -26,6 +26,7 @@ import { useEffect, useRef } from "react";
 import { keepEdit, waitingFields } from "~/offline/offline-runtime";
 import { preparedRecord } from "~/offline/prepare";
 import { fillForm } from "~/offline/waiting-fields";
+import { useKeptEditResolution } from "~/offline/kept-edit";
 import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { AUTOSAVE_MODE, useFindingAutosave, useFindingShortcuts, type AutosaveSaved } from "~/inspections/autosave";
 import { AutosaveStatusLine, KeyboardShortcuts } from "~/inspections/autosave-ui";
@@ -119,6 +120,9 @@ export default function CriterionPage() {
       if (fields && formRef.current) fillForm(formRef.current, fields);
     });
   }, [canEdit, inspection.id, finding.id]);
+  // A change kept offline that met someone else's save: this page shows it against theirs (app/offline/kept-edit.ts).
+  const [searchParams] = useSearchParams();
+  useKeptEditResolution({ enabled: canEdit, findingId: finding.id, criterionCode: criterion.code, kept: searchParams.has("kept"), saved, answered: actionData !== undefined, idempotencyKey });
   const criterionUrl = (id: number | null) => (id === null ? null : `/inspections/${inspection.id}/criteria/${id}`);
   useFindingShortcuts({ formRef, nextUrl: criterionUrl(workspace.next), previousUrl: criterionUrl(workspace.previous), saveNow: canEdit ? autosave.saveNow : null });
   const result = autosave.touched ? autosave.result : fromAction;

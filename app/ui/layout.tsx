@@ -1,7 +1,7 @@
 /** The GOV.UK page template: skip link, header, service navigation by role, main, footer. */
 import { Form, NavLink } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { OfflineBanner } from "~/offline/offline-banner";
+import { OfflineBanner, SIGN_OUT_ASKED } from "~/offline/offline-banner";
 
 export interface HeaderUser {
   name: string;
@@ -44,7 +44,15 @@ export function Page({ user, children }: { user: HeaderUser | null; children: Re
                     </li>
                   ))}
                   <li className="govuk-service-navigation__item">
-                    <Form method="post" action="/sign-out" className="app-sign-out-form">
+                    <Form
+                      method="post"
+                      action="/sign-out"
+                      className="app-sign-out-form"
+                      // With changes kept offline still waiting, the banner warns first (app/offline/offline-banner.tsx).
+                      onSubmit={(event) => {
+                        if (!window.dispatchEvent(new Event(SIGN_OUT_ASKED, { cancelable: true }))) event.preventDefault();
+                      }}
+                    >
                       <button type="submit" className="govuk-service-navigation__link app-nav-button">
                         Sign out
                       </button>

@@ -122,6 +122,8 @@ const TABLE: Record<string, RouteRow> = {
   },
   // What to keep for working offline: only the inspection's team while recording (nobody in this table is on it).
   "inspections.$id_.offline[.json].ts": { url: "/inspections/:inspectionId/offline.json", get: signInThenNotFound, post: signInThenNotFound, download: true },
+  // Whether a prepared inspection may still be kept offline: the team only (nobody in this table is on it).
+  "inspections.$id_.offline-status[.json].ts": { url: "/inspections/:inspectionId/offline-status.json", get: signInThenNotFound, post: signInThenNotFound, download: true },
   // The offline outbox's save: the team only (nobody in this table is on it); nothing to GET.
   "inspections.$id_.criteria.$criterionId_.save[.json].ts": {
     url: "/inspections/:inspectionId/criteria/:criterionId/save.json",

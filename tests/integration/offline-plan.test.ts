@@ -83,4 +83,25 @@ describe("preparing an inspection for offline use", () => {
     expect((await former.get(`/inspections/${published!.id}/offline.json`)).status).toBe(404);
     expect((await former.get(`/inspections/${crypto.randomUUID()}/offline.json`)).status).toBe(404);
   });
+
+  it("tells the team whether a prepared inspection may still be kept: yes while recording, no once submitted, 404 to anyone else", async () => {
+    const member = await signedIn(server.url, team[1]!);
+    const recording = await member.get(`/inspections/${onSite}/offline-status.json`);
+    expect(recording.status).toBe(200);
+    expect(recording.headers.get("cache-control")).toBe("no-store");
+    expect(await recording.json()).toEqual({ recording: true });
+    const [published] = queryDatabase<{ id: string; email: string }>(
+      server.databaseFile,
+      "SELECT i.id, u.email FROM inspections i JOIN visit_team_members m ON m.visit_id = i.visit_id JOIN users u ON u.id = m.inspector_id WHERE i.status = 'published' AND i.trust_code = 'RJ1' LIMIT 1",
+    );
+    const former = await signedIn(server.url, published!.email);
+    expect(await (await former.get(`/inspections/${published!.id}/offline-status.json`)).json()).toEqual({ recording: false });
+    for (const email of ["lead@deepdive.test", "inspector5@deepdive.test", "trust.rj1@deepdive.test"]) {
+      const user = await signedIn(server.url, email);
+      expect({ email, status: (await user.get(`/inspections/${onSite}/offline-status.json`)).status }).toEqual({ email, status: 404 });
+    }
+    expect((await member.get(`/inspections/${crypto.randomUUID()}/offline-status.json`)).status).toBe(404);
+    // Asking is not a preparation: nothing audited as one.
+    expect(queryDatabase(server.databaseFile, "SELECT 1 FROM audit_events WHERE action = 'inspection.offline_prepared' AND actor_label = ?", published!.email)).toEqual([]);
+  });
 });

@@ -83,4 +83,22 @@ describe("the outbox's save", () => {
     expect((await lead.post(url(), { ...edit, intent: "merge" })).status).toBe(404);
     expect(finding()).toEqual(before);
   });
+
+  it("answers a team member of an inspection whose findings were submitted 409 closed, storing nothing", async () => {
+    // RJ1's published inspection, to a member of its team: the outbox keeps the edit for its author to read.
+    const [published] = queryDatabase<{ id: string; email: string; criterionId: number; findingId: string; version: number; observed: string }>(
+      server.databaseFile,
+      `SELECT i.id, u.email, f.criterion_id AS criterionId, f.id AS findingId, f.version, f.observed FROM inspections i
+         JOIN visit_team_members m ON m.visit_id = i.visit_id JOIN users u ON u.id = m.inspector_id
+         JOIN findings f ON f.inspection_id = i.id
+        WHERE i.status = 'published' AND i.trust_code = 'RJ1' ORDER BY f.criterion_id LIMIT 1`,
+    );
+    const former = await signedIn(server.url, published!.email);
+    const edit = { ...blank, observed: "Sent after the findings were submitted", baseVersion: String(published!.version), idempotencyKey: randomUUID() };
+    const response = await former.post(`/inspections/${published!.id}/criteria/${published!.criterionId}/save.json`, edit);
+    expect(response.status).toBe(409);
+    expect(await response.json()).toEqual({ outcome: "closed" });
+    const after = queryDatabase<{ version: number; observed: string }>(server.databaseFile, "SELECT version, observed FROM findings WHERE id = ?", published!.findingId)[0];
+    expect(after).toEqual({ version: published!.version, observed: published!.observed });
+  });
 });
