@@ -747,8 +747,17 @@ export const evidenceFiles = sqliteTable(
     uploadedAt: text("uploaded_at").notNull(),
     removedAt: text("removed_at"),
     removedBy: text("removed_by").references(() => users.id),
+    /**
+     * The key the browser made for a file it kept offline (issue 7): a retried upload with the same key is the same
+     * file, answered with the row already stored, never stored twice. Null for uploads from the page's form.
+     */
+    clientKey: text("client_key"),
   },
-  (t) => [index("evidence_file_finding_idx").on(t.findingId), index("evidence_file_inspection_idx").on(t.inspectionId)],
+  (t) => [
+    index("evidence_file_finding_idx").on(t.findingId),
+    index("evidence_file_inspection_idx").on(t.inspectionId),
+    uniqueIndex("evidence_file_client_key_uq").on(t.findingId, t.clientKey),
+  ],
 );
 
 /**

@@ -3,15 +3,19 @@
  * recording, Remove buttons and the upload form. Both are plain HTML forms posting to /inspections/:id/evidence (not
  * inside the finding form, which they must not submit), which sends the browser back here with `?evidence=` saying
  * what happened; they work the same with JavaScript off. With JavaScript, the upload also sends the file's
- * last-modified time as its capture time.
+ * last-modified time as its capture time; and with no connection, on an inspection prepared for offline use, the file
+ * is kept on the laptop (app/offline) within the same limits, listed here, and sent when the connection is back.
  */
 import { useSearchParams } from "@remix-run/react";
-import type { FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
+import { keepEvidence, keptFilesOf, OUTBOX_CHANGED } from "~/offline/offline-runtime";
+import type { EvidenceEntry } from "~/offline/outbox";
+import { preparedRecord } from "~/offline/prepare";
 import { formatDateTime } from "~/ui/dates";
 import { ErrorSummary, NotificationBanner } from "~/ui/form";
 import { TableHead } from "~/ui/table";
 import type { EvidenceFileView } from "./evidence.server";
-import { EVIDENCE_ACCEPT, EVIDENCE_HINT, evidenceNotice, evidenceTypeLabel, formatFileSize, MAX_FILES_PER_FINDING } from "./evidence-rules";
+import { EVIDENCE_ACCEPT, EVIDENCE_HINT, EVIDENCE_REFUSALS, evidenceNotice, evidenceTypeLabel, formatFileSize, MAX_EVIDENCE_BYTES, MAX_FILES_PER_FINDING } from "./evidence-rules";
 
 /** Puts the chosen file's last-modified time in the hidden capturedAt field just before the form is sent. */
 function sendCaptureTime(event: FormEvent<HTMLFormElement>) {
@@ -24,14 +28,33 @@ function sendCaptureTime(event: FormEvent<HTMLFormElement>) {
   }
 }
 
+/** The files kept on this laptop for a finding, kept current as the outbox changes (only once offline use began). */
+function useKeptFiles(findingId: string, enabled: boolean): EvidenceEntry[] {
+  const [kept, setKept] = useState<EvidenceEntry[]>([]);
+  useEffect(() => {
+    if (!enabled) return;
+    let alive = true;
+    const refresh = () => void keptFilesOf(findingId).then((entries) => alive && setKept(entries), () => {});
+    refresh();
+    window.addEventListener(OUTBOX_CHANGED, refresh);
+    return () => {
+      alive = false;
+      window.removeEventListener(OUTBOX_CHANGED, refresh);
+    };
+  }, [findingId, enabled]);
+  return kept;
+}
+
 export function EvidenceFiles({
   inspectionId,
   findingId,
+  criterionId,
   files,
   canChange,
 }: {
   inspectionId: string;
   findingId: string;
+  criterionId: number;
   files: EvidenceFileView[];
   /** The team, while findings are recorded: Remove buttons and the upload form. */
   canChange: boolean;
@@ -39,9 +62,31 @@ export function EvidenceFiles({
   const [searchParams] = useSearchParams();
   const notice = evidenceNotice(searchParams.get("evidence"));
   const action = `/inspections/${inspectionId}/evidence`;
-  const full = files.length >= MAX_FILES_PER_FINDING;
+  const [prepared, setPrepared] = useState(false);
+  useEffect(() => setPrepared(canChange && preparedRecord(inspectionId) !== null), [canChange, inspectionId]);
+  const kept = useKeptFiles(findingId, prepared);
+  const keptWaiting = kept.filter((entry) => entry.state === "waiting");
+  const [keptError, setKeptError] = useState<string | null>(null);
+  const full = files.length + keptWaiting.length >= MAX_FILES_PER_FINDING;
   // A refusal is shown at the file field when there is one; otherwise (the findings were submitted meanwhile) as text.
-  const fieldError = notice?.kind === "error" && canChange && !full ? notice.text : undefined;
+  const fieldError = keptError ?? (notice?.kind === "error" && canChange && !full ? notice.text : undefined);
+
+  /** With no connection on a prepared inspection: keep the file on the laptop, checked as the server would first. */
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    sendCaptureTime(event);
+    if (navigator.onLine || !prepared) return;
+    event.preventDefault();
+    const form = event.currentTarget;
+    const input = form.elements.namedItem("file");
+    const file = input instanceof HTMLInputElement ? input.files?.[0] : undefined;
+    const refusal = !file ? EVIDENCE_REFUSALS.missing : file.size === 0 ? EVIDENCE_REFUSALS.empty : file.size > MAX_EVIDENCE_BYTES ? EVIDENCE_REFUSALS["too-big"] : null;
+    setKeptError(refusal);
+    if (!file || refusal) return;
+    void keepEvidence({ inspectionId, findingId, criterionId, name: file.name, file, capturedAt: String(file.lastModified) }).then(
+      () => form.reset(),
+      () => setKeptError("The file could not be kept on this laptop: try again, or add it when the connection is back"),
+    );
+  };
   return (
     <section id="evidence" aria-labelledby="evidence-heading" className="govuk-!-margin-top-6 govuk-!-margin-bottom-6">
       <h2 className="govuk-heading-m" id="evidence-heading">
@@ -101,11 +146,25 @@ export function EvidenceFiles({
           </tbody>
         </table>
       )}
+      {kept.length > 0 ? (
+        <>
+          <h3 className="govuk-heading-s" id="kept-files-heading">
+            Kept on this laptop
+          </h3>
+          <ul className="govuk-list govuk-list--bullet" aria-labelledby="kept-files-heading" id="kept-files">
+            {kept.map((entry) => (
+              <li key={entry.seq}>
+                {`${entry.name}, ${formatFileSize(entry.sizeBytes)}: ${entry.state === "waiting" ? "to be sent when the connection is back" : `not added (${entry.lastError ?? "refused"})`}`}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
       {canChange && full ? <p className="govuk-body">{`This finding has ${MAX_FILES_PER_FINDING} evidence files, the most it can have: remove one to add another.`}</p> : null}
       {canChange && !full ? (
         // The hidden fields come before the file: the server reads them first, and still knows the finding when the
         // file turns out too big.
-        <form method="post" encType="multipart/form-data" action={action} noValidate id="evidence-form" onSubmit={sendCaptureTime}>
+        <form method="post" encType="multipart/form-data" action={action} noValidate id="evidence-form" onSubmit={onSubmit}>
           <input type="hidden" name="intent" value="upload" />
           <input type="hidden" name="findingId" value={findingId} />
           <input type="hidden" name="capturedAt" defaultValue="" />

@@ -152,17 +152,36 @@ export interface EvidenceUpload {
   bytes: Uint8Array;
   /** The hidden capture-time field (File.lastModified in milliseconds), if the browser filled it. */
   capturedAt?: string | null;
+  /** The key the offline outbox made for this file: the same key again is the same file (never stored twice). */
+  clientKey?: string | null;
+}
+
+/** The file this person already stored on the finding under `clientKey`, if any. */
+function storedUnderKey(db: Db | Tx, findingId: string, clientKey: string | null | undefined, userId: string | null): EvidenceFileView | undefined {
+  if (!clientKey || !userId) return undefined;
+  const row = db
+    .select({ id: evidenceFiles.id })
+    .from(evidenceFiles)
+    .where(and(eq(evidenceFiles.findingId, findingId), eq(evidenceFiles.clientKey, clientKey), eq(evidenceFiles.uploadedBy, userId)))
+    .get();
+  return row ? evidenceFile(row.id, db) : undefined;
 }
 
 /**
  * Adds a file to a finding for a member of the inspection's team while findings are recorded. Everything is checked
  * before anything is written (who, when, how many files, type, size); then the bytes are written under their SHA-256
  * and the row and its audit event are inserted in one transaction, which checks who and when again. Throws
- * EvidenceNotFound (no such finding, not on the team) or EvidenceRefused (nothing stored).
+ * EvidenceNotFound (no such finding, not on the team) or EvidenceRefused (nothing stored). An upload with a client key
+ * this person already stored on the finding (an offline outbox retrying after a dropped answer) gets that file back,
+ * whatever has happened since: it was stored once, and is not stored again.
  */
 export function storeEvidence(findingId: string, upload: EvidenceUpload, actor: Actor, db: Db = getDb(), now = new Date()): EvidenceFileView {
   const finding = db.select({ id: findings.id, inspectionId: findings.inspectionId }).from(findings).where(eq(findings.id, findingId)).get();
   if (!finding) throw new EvidenceNotFound(findingId);
+  if (!isOnInspectionTeam(db, finding.inspectionId, actor.userId ?? "")) throw new EvidenceNotFound(finding.inspectionId);
+  const clientKey = upload.clientKey ? upload.clientKey.slice(0, 100) : null;
+  const already = storedUnderKey(db, finding.id, clientKey, actor.userId);
+  if (already) return already;
   assertTeamRecording(db, finding.inspectionId, actor.userId);
   checkRoom(db, finding.id);
   const checked = checkEvidenceFile(upload);
@@ -173,6 +192,9 @@ export function storeEvidence(findingId: string, upload: EvidenceUpload, actor: 
   // inspection submitted meanwhile), the bytes stay unreferenced: harmless, and kept once however often they come.
   writeContentAddressed(sha256, upload.bytes);
   return writeTransaction((tx) => {
+    // A retry that arrived while the first was being written: the first stands.
+    const stored = storedUnderKey(tx, finding.id, clientKey, actor.userId);
+    if (stored) return stored;
     assertTeamRecording(tx, finding.inspectionId, actor.userId);
     checkRoom(tx, finding.id);
     const row: typeof evidenceFiles.$inferInsert = {
@@ -186,6 +208,7 @@ export function storeEvidence(findingId: string, upload: EvidenceUpload, actor: 
       capturedAt,
       uploadedBy: actor.userId!,
       uploadedAt: now.toISOString(),
+      clientKey,
     };
     tx.insert(evidenceFiles).values(row).run();
     recordAudit(
@@ -282,7 +305,7 @@ export function readEvidence(fileId: string, actor: Actor, db: Db = getDb(), now
 
 // ── The form ──────────────────────────────────────────────────────────────────────────────────────────────
 
-const FORM_FIELDS = ["intent", "findingId", "fileId", "capturedAt"] as const;
+const FORM_FIELDS = ["intent", "findingId", "fileId", "capturedAt", "clientKey"] as const;
 type FormField = (typeof FORM_FIELDS)[number];
 const MAX_FIELD_BYTES = 1000;
 /**

@@ -9,8 +9,8 @@
 import { useRevalidator } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { Form, Link } from "@remix-run/react";
-import { checkPreparedInspections, discardFindingEdits, editsNeedingDecision, FINDINGS_CLOSED, OUTBOX_CHANGED, outboxUsed, syncOutbox, waitingCount } from "./offline-runtime";
-import type { OutboxEntry } from "./outbox";
+import { checkPreparedInspections, discardFile, discardFindingEdits, editsNeedingDecision, filesNeedingDecision, FINDINGS_CLOSED, OUTBOX_CHANGED, outboxUsed, syncOutbox, waitingCount } from "./offline-runtime";
+import type { EvidenceEntry, OutboxEntry } from "./outbox";
 import { anyPrepared } from "./prepare";
 
 const RETRY_EVERY_MS = 30_000;
@@ -72,11 +72,29 @@ function KeptEdit({ entry, onDiscard }: { entry: OutboxEntry; onDiscard: () => v
   );
 }
 
+function RefusedFile({ entry, onDiscard }: { entry: EvidenceEntry; onDiscard: () => void }) {
+  return (
+    <li>
+      <p className="govuk-body">
+        {`The file ${entry.name}, kept on this laptop, was not added: ${entry.lastError ?? "the server refused it"}. `}
+        <Link className="govuk-notification-banner__link" to={`/inspections/${entry.inspectionId}/criteria/${entry.criterionId}#evidence`}>
+          Open the finding
+        </Link>{" "}
+        to add another file.
+      </p>
+      <button type="button" className="govuk-button govuk-button--secondary" onClick={onDiscard}>
+        Remove<span className="govuk-visually-hidden">{` ${entry.name}`}</span> from this laptop
+      </button>
+    </li>
+  );
+}
+
 export function OfflineBanner() {
   const [online, setOnline] = useState(true);
   const [waiting, setWaiting] = useState(0);
   const [syncing, setSyncing] = useState(false);
   const [decisions, setDecisions] = useState<OutboxEntry[]>([]);
+  const [refusedFiles, setRefusedFiles] = useState<EvidenceEntry[]>([]);
   const [signOutAsked, setSignOutAsked] = useState(false);
   const waitingNow = useRef(0);
   waitingNow.current = waiting;
@@ -93,6 +111,7 @@ export function OfflineBanner() {
     const refresh = () => {
       void waitingCount().then((n) => alive && setWaiting(n), () => {});
       void editsNeedingDecision().then((entries) => alive && setDecisions(entries), () => {});
+      void filesNeedingDecision().then((entries) => alive && setRefusedFiles(entries), () => {});
     };
     let running = false;
     syncRef.current = async (force) => {
@@ -101,7 +120,7 @@ export function OfflineBanner() {
       setSyncing(true);
       try {
         const summary = await syncOutbox(force);
-        if (summary.saved > 0 || summary.clearedInspections.length > 0) revalidate.current();
+        if (summary.saved > 0 || summary.filesStored > 0 || summary.clearedInspections.length > 0) revalidate.current();
       } finally {
         running = false;
         if (alive) setSyncing(false);
@@ -145,7 +164,7 @@ export function OfflineBanner() {
   }, [signOutAsked]);
 
   if (online && waiting === 0) return null;
-  const toSend = waiting - decisions.length;
+  const toSend = waiting - decisions.length - refusedFiles.length;
   return (
     <div className="govuk-notification-banner" role="region" aria-labelledby="offline-banner-title" id="offline-banner">
       <div className="govuk-notification-banner__header">
@@ -173,10 +192,13 @@ export function OfflineBanner() {
             </div>
           </div>
         ) : null}
-        {decisions.length > 0 ? (
+        {decisions.length > 0 || refusedFiles.length > 0 ? (
           <ul className="govuk-list">
             {decisions.map((entry) => (
               <KeptEdit key={entry.seq} entry={entry} onDiscard={() => void discardFindingEdits(entry.findingId)} />
+            ))}
+            {refusedFiles.map((entry) => (
+              <RefusedFile key={`file-${entry.seq}`} entry={entry} onDiscard={() => void discardFile(entry.seq)} />
             ))}
           </ul>
         ) : null}

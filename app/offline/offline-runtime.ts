@@ -5,6 +5,13 @@
  */
 import {
   allEntries,
+  allFiles,
+  enqueueEvidence,
+  filesOf,
+  removeFile,
+  type EvidenceEntry,
+  type EvidenceSendResult,
+  type EvidenceToKeep,
   clearInspection,
   countWaiting,
   enqueueEdit,
@@ -24,6 +31,9 @@ import { forgetPrepared, preparedInspectionIds } from "./prepare";
 
 /** Why a kept change cannot be saved once the inspection's findings were submitted. */
 export const FINDINGS_CLOSED = "The inspection's findings were submitted before this change was sent: it was not saved";
+
+/** Why a kept file cannot be added once the inspection's findings were submitted. */
+export const FILES_CLOSED = "The inspection's findings were submitted before this file was sent: it was not added";
 
 /** Dispatched on window whenever this page changed the outbox. */
 export const OUTBOX_CHANGED = "deep-dive-outbox-changed";
@@ -88,9 +98,58 @@ export async function sendEntry(entry: OutboxEntry): Promise<SendResult> {
   }
 }
 
+/** Keeps an evidence file chosen with no connection; resolves once it is on disk. */
+export async function keepEvidence(kept: EvidenceToKeep): Promise<void> {
+  localStorage.setItem(OUTBOX_USED_KEY, "1");
+  await enqueueEvidence(await outbox(), kept, new Date());
+  changed();
+}
+
+/** The files kept on this laptop for a finding (waiting to be sent, or refused). */
+export async function keptFilesOf(findingId: string): Promise<EvidenceEntry[]> {
+  return filesOf(await outbox(), findingId);
+}
+
+/** Kept files the server would not add: kept until the person has read why. */
+export async function filesNeedingDecision(): Promise<EvidenceEntry[]> {
+  return (await allFiles(await outbox())).filter((entry) => entry.state === "refused");
+}
+
+export async function discardFile(seq: number): Promise<void> {
+  await removeFile(await outbox(), seq);
+  changed();
+}
+
+/** Posts one kept file to the server's JSON upload with its key, as the page's upload form would; reports the outcome. */
+export async function sendEvidenceEntry(entry: EvidenceEntry): Promise<EvidenceSendResult> {
+  const body = new FormData();
+  // The order the page's form uses: the fields before the file.
+  body.append("intent", "upload");
+  body.append("findingId", entry.findingId);
+  body.append("capturedAt", entry.capturedAt);
+  body.append("clientKey", entry.clientKey);
+  body.append("file", entry.file, entry.name);
+  const controller = new AbortController();
+  // A large photo on a slow connection takes longer than an edit.
+  const timer = setTimeout(() => controller.abort(), SEND_TIMEOUT_MS * 6);
+  try {
+    const response = await fetch(`/inspections/${encodeURIComponent(entry.inspectionId)}/evidence.json`, { method: "POST", body, credentials: "same-origin", signal: controller.signal });
+    if (response.redirected) return { outcome: "network", message: "Signed out" };
+    if (response.status === 404) return { outcome: "gone" };
+    if (response.status === 200) return { outcome: "stored" };
+    if (response.status === 409) return { outcome: "refused", message: FILES_CLOSED };
+    if (response.status === 400) return { outcome: "refused", message: ((await response.json()) as { message: string }).message };
+    return { outcome: "network", message: `The server answered ${response.status}` };
+  } catch (error) {
+    return { outcome: "network", message: error instanceof Error ? error.message : String(error) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Replays the outbox now (forced: entries in their back-off too); tells the page what happened. */
 export async function syncOutbox(force = false): Promise<ReplaySummary> {
-  const summary = await replayOutbox(await outbox(), sendEntry, () => new Date(), { force });
+  const summary = await replayOutbox(await outbox(), sendEntry, () => new Date(), { force, sendEvidence: sendEvidenceEntry });
   changed(summary);
   return summary;
 }

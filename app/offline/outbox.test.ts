@@ -5,8 +5,15 @@ import {
   backoffMs,
   clearAll,
   clearInspection,
+  allFiles,
   countWaiting,
   enqueueEdit,
+  enqueueEvidence,
+  filesOf,
+  refuseInspection,
+  removeFile,
+  type EvidenceEntry,
+  type EvidenceSendResult,
   latestFieldsFor,
   OUTBOX_LOCK_NAME,
   openOutbox,
@@ -190,7 +197,7 @@ describe("replayOutbox", () => {
       { findingId: "f3", key: c.idempotencyKey, baseVersion: 0, observed: "three" },
     ]);
     expect(new Set([a.idempotencyKey, b.idempotencyKey, c.idempotencyKey]).size).toBe(3);
-    expect(summary).toEqual({ sent: 3, saved: 3, conflicts: 0, invalid: 0, waiting: 0, stoppedBy: null, clearedInspections: [] });
+    expect(summary).toEqual({ sent: 3, saved: 3, conflicts: 0, invalid: 0, waiting: 0, stoppedBy: null, clearedInspections: [], filesStored: 0, filesRefused: 0 });
     expect(await countWaiting(outbox)).toBe(0);
   });
 
@@ -227,7 +234,7 @@ describe("replayOutbox", () => {
     const entry = await enqueueEdit(outbox, edit("f1", "a"), T0);
     server.failures.push("answer lost");
     const summary = await replayOutbox(outbox, server.send, clockAt(0));
-    expect(summary).toEqual({ sent: 1, saved: 0, conflicts: 0, invalid: 0, waiting: 1, stoppedBy: "network", clearedInspections: [] });
+    expect(summary).toEqual({ sent: 1, saved: 0, conflicts: 0, invalid: 0, waiting: 1, stoppedBy: "network", clearedInspections: [], filesStored: 0, filesRefused: 0 });
     const [kept] = await pendingFor(outbox, "insp-1");
     expect(kept).toMatchObject({ seq: entry.seq, attempts: 1, nextAttemptAt: at(2000).toISOString(), lastError: "No connection to the server", state: "waiting" });
 
@@ -270,7 +277,7 @@ describe("replayOutbox", () => {
     server.failures.push("none", "offline");
 
     const summary = await replayOutbox(outbox, server.send, clockAt(0));
-    expect(summary).toEqual({ sent: 2, saved: 1, conflicts: 0, invalid: 0, waiting: 2, stoppedBy: "network", clearedInspections: [] });
+    expect(summary).toEqual({ sent: 2, saved: 1, conflicts: 0, invalid: 0, waiting: 2, stoppedBy: "network", clearedInspections: [], filesStored: 0, filesRefused: 0 });
     const left = await pendingFor(outbox, "insp-1");
     expect(left.map((e) => [e.seq, e.attempts])).toEqual([
       [e2.seq, 1],
@@ -303,7 +310,7 @@ describe("replayOutbox", () => {
     server.current.set("f1", 4);
 
     const summary = await replayOutbox(outbox, server.send, clockAt(10_000));
-    expect(summary).toEqual({ sent: 2, saved: 1, conflicts: 1, invalid: 0, waiting: 1, stoppedBy: null, clearedInspections: [] });
+    expect(summary).toEqual({ sent: 2, saved: 1, conflicts: 1, invalid: 0, waiting: 1, stoppedBy: null, clearedInspections: [], filesStored: 0, filesRefused: 0 });
     expect(server.requests.slice(1).map((r) => [r.findingId, r.observed])).toEqual([
       ["f1", "mine"],
       ["f2", "other finding"],
@@ -343,7 +350,7 @@ describe("replayOutbox", () => {
     server.goneInspections.add("insp-1");
 
     const summary = await replayOutbox(outbox, server.send, clockAt(0));
-    expect(summary).toEqual({ sent: 2, saved: 1, conflicts: 0, invalid: 0, waiting: 0, stoppedBy: null, clearedInspections: ["insp-1"] });
+    expect(summary).toEqual({ sent: 2, saved: 1, conflicts: 0, invalid: 0, waiting: 0, stoppedBy: null, clearedInspections: ["insp-1"], filesStored: 0, filesRefused: 0 });
     expect(server.requests.map((r) => r.findingId)).toEqual(["f1", "f3"]);
     expect(server.stored.map((s) => s.findingId)).toEqual(["f3"]);
     expect(await pendingFor(outbox, "insp-1")).toEqual([]);
@@ -464,6 +471,100 @@ describe("clearing", () => {
     expect(await countWaiting(outbox)).toBe(1);
 
     await enqueueEdit(outbox, edit("f1", "again"), T0);
+    await clearAll(outbox);
+    expect(await countWaiting(outbox)).toBe(0);
+  });
+});
+
+describe("evidence files kept offline", () => {
+  const photo = (findingId: string, name: string, inspectionId = "insp-1") => ({
+    inspectionId,
+    findingId,
+    criterionId: 7,
+    name,
+    file: new Blob([`bytes of ${name}`], { type: "image/jpeg" }),
+    capturedAt: String(T0.getTime()),
+  });
+  /** A server that stores each key once and answers a retry with the first outcome. */
+  function fileServer() {
+    const stored: string[] = [];
+    const byKey = new Map<string, EvidenceSendResult>();
+    const requests: string[] = [];
+    let failNext: "none" | "no connection" | "answer lost" = "none";
+    const sendEvidence = async (entry: EvidenceEntry): Promise<EvidenceSendResult> => {
+      requests.push(entry.name);
+      const failure = failNext;
+      failNext = "none";
+      if (failure === "no connection") return { outcome: "network" };
+      let outcome = byKey.get(entry.clientKey);
+      if (!outcome) {
+        outcome = entry.name.endsWith(".exe") ? { outcome: "refused", message: "The selected file must be a photo" } : { outcome: "stored" };
+        if (outcome.outcome === "stored") stored.push(`${entry.findingId}:${entry.name}:${await entry.file.text()}`);
+        byKey.set(entry.clientKey, outcome);
+      }
+      return failure === "answer lost" ? { outcome: "network" } : outcome;
+    };
+    return { sendEvidence, stored, requests, fail: (how: typeof failNext) => (failNext = how) };
+  }
+
+  it("keeps files with their bytes, sends them after the edits in the order kept, each once, and counts them as waiting", async () => {
+    const server = fakeServer({ f1: 3 });
+    const files = fileServer();
+    await enqueueEvidence(outbox, photo("f1", "rack.jpg"), T0);
+    await enqueueEdit(outbox, edit("f1", "note"), T0);
+    await enqueueEvidence(outbox, photo("f2", "cabinet.jpg"), T0);
+    expect(await countWaiting(outbox)).toBe(3);
+    const reopened = await openAnotherPage();
+    expect((await filesOf(reopened, "f1")).map((f) => [f.name, f.sizeBytes])).toEqual([["rack.jpg", "bytes of rack.jpg".length]]);
+
+    const summary = await replayOutbox(reopened, server.send, clockAt(0), { sendEvidence: files.sendEvidence });
+    expect(server.requests.map((r) => r.observed)).toEqual(["note"]);
+    expect(files.requests).toEqual(["rack.jpg", "cabinet.jpg"]);
+    expect(files.stored).toEqual(["f1:rack.jpg:bytes of rack.jpg", "f2:cabinet.jpg:bytes of cabinet.jpg"]);
+    expect(summary).toMatchObject({ sent: 3, saved: 1, filesStored: 2, filesRefused: 0, waiting: 0, stoppedBy: null });
+    expect(await countWaiting(reopened)).toBe(0);
+  });
+
+  it("sends a file again with the same key after its answer was lost, so it is stored once; backs off after no connection", async () => {
+    const server = fakeServer({});
+    const files = fileServer();
+    const kept = await enqueueEvidence(outbox, photo("f1", "rack.jpg"), T0);
+    files.fail("answer lost");
+    const first = await replayOutbox(outbox, server.send, clockAt(0), { sendEvidence: files.sendEvidence });
+    expect(first).toMatchObject({ filesStored: 0, stoppedBy: "network", waiting: 1 });
+    const [waiting] = await allFiles(outbox);
+    expect(waiting).toMatchObject({ clientKey: kept.clientKey, attempts: 1, nextAttemptAt: at(backoffMs(1)).toISOString() });
+    // Not before its back-off.
+    expect(await replayOutbox(outbox, server.send, clockAt(1_000), { sendEvidence: files.sendEvidence })).toMatchObject({ sent: 0 });
+    const second = await replayOutbox(outbox, server.send, clockAt(backoffMs(1)), { sendEvidence: files.sendEvidence });
+    expect(second).toMatchObject({ filesStored: 1, waiting: 0 });
+    expect(files.requests).toEqual(["rack.jpg", "rack.jpg"]);
+    expect(files.stored).toEqual(["f1:rack.jpg:bytes of rack.jpg"]);
+  });
+
+  it("keeps a file the server refuses, with its reason, until the person removes it; a refused inspection's waiting files are kept the same way", async () => {
+    const server = fakeServer({});
+    const files = fileServer();
+    const refused = await enqueueEvidence(outbox, photo("f1", "tool.exe"), T0);
+    await replayOutbox(outbox, server.send, clockAt(0), { sendEvidence: files.sendEvidence });
+    expect(await allFiles(outbox)).toMatchObject([{ seq: refused.seq, state: "refused", lastError: "The selected file must be a photo" }]);
+    // Not sent again.
+    await replayOutbox(outbox, server.send, clockAt(60_000), { sendEvidence: files.sendEvidence, force: true });
+    expect(files.requests).toEqual(["tool.exe"]);
+
+    await enqueueEvidence(outbox, photo("f2", "late.jpg"), T0);
+    await enqueueEdit(outbox, edit("f2", "late note"), T0);
+    await enqueueEvidence(outbox, photo("f9", "other.jpg", "insp-2"), T0);
+    expect(await refuseInspection(outbox, "insp-1", "submitted first")).toBe(2);
+    expect((await allFiles(outbox)).map((f) => [f.name, f.state])).toEqual([
+      ["tool.exe", "refused"],
+      ["late.jpg", "refused"],
+      ["other.jpg", "waiting"],
+    ]);
+    expect((await pendingFor(outbox, "insp-1")).map((e) => [e.state, e.lastError])).toEqual([["invalid", "submitted first"]]);
+    await removeFile(outbox, refused.seq);
+    await clearInspection(outbox, "insp-1");
+    expect((await allFiles(outbox)).map((f) => f.name)).toEqual(["other.jpg"]);
     await clearAll(outbox);
     expect(await countWaiting(outbox)).toBe(0);
   });

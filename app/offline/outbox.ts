@@ -27,8 +27,10 @@ import { wrap, type DBSchema, type IDBPDatabase, type IDBPObjectStore } from "id
 import { newClientKey } from "../inspections/client-key";
 
 const DATABASE_NAME = "deep-dive-offline";
-const DATABASE_VERSION = 1;
+const DATABASE_VERSION = 2;
 const STORE = "outbox";
+/** Evidence files kept offline (version 2): sent after the finding edits, each once, by its key. */
+const EVIDENCE = "evidence";
 /** The Web Lock every tab takes to replay the outbox. */
 export const OUTBOX_LOCK_NAME = "deep-dive-outbox";
 
@@ -89,6 +91,8 @@ export type SendEntry = (entry: OutboxEntry) => Promise<SendResult>;
 export interface ReplayOptions {
   /** Send entries still in their back-off too (the "Sync now" button). */
   force?: boolean;
+  /** Sends a kept evidence file; without it, files are left for a replay that has one. */
+  sendEvidence?: SendEvidence;
 }
 
 export interface ReplaySummary {
@@ -105,12 +109,57 @@ export interface ReplaySummary {
   stoppedBy: "network" | null;
   /** Inspections no longer available to this person, whose entries were removed. */
   clearedInspections: string[];
+  /** Evidence files stored, and refused, in this replay. */
+  filesStored: number;
+  filesRefused: number;
 }
+
+/** An evidence file (a photo taken on site) kept with no connection, to be added to its finding once sent. */
+export interface EvidenceEntry {
+  seq: number;
+  inspectionId: string;
+  findingId: string;
+  criterionId: number;
+  /** The file's name on the laptop, as the upload form would send it. */
+  name: string;
+  file: Blob;
+  sizeBytes: number;
+  /** The file's last-modified time (milliseconds, as the upload form sends it), for the capture time. */
+  capturedAt: string;
+  /** Made once: every attempt sends it, and the server stores the file once under it. */
+  clientKey: string;
+  createdAt: string;
+  attempts: number;
+  nextAttemptAt: string | null;
+  /** "refused": the server would not add it (too big, wrong type, finding full, findings submitted): kept to be read. */
+  state: "waiting" | "refused";
+  lastError: string | null;
+}
+
+/** A file as the page hands it to the outbox. */
+export interface EvidenceToKeep {
+  inspectionId: string;
+  findingId: string;
+  criterionId: number;
+  name: string;
+  file: Blob;
+  capturedAt: string;
+}
+
+/** What the server made of one kept file. */
+export type EvidenceSendResult = { outcome: "stored" } | { outcome: "refused"; message: string } | { outcome: "network"; message?: string } | { outcome: "gone" };
+
+export type SendEvidence = (entry: EvidenceEntry) => Promise<EvidenceSendResult>;
 
 interface OutboxSchema extends DBSchema {
   outbox: {
     key: number;
     value: OutboxEntry;
+    indexes: { findingId: string; inspectionId: string };
+  };
+  evidence: {
+    key: number;
+    value: EvidenceEntry;
     indexes: { findingId: string; inspectionId: string };
   };
 }
@@ -144,14 +193,20 @@ export async function openOutbox(indexedDB: IDBFactory = globalThis.indexedDB, o
 }
 
 function createSchema(db: IDBDatabase, oldVersion: number) {
-  if (oldVersion < 1) {
-    const store = db.createObjectStore(STORE, { keyPath: "seq", autoIncrement: true });
+  for (const [name, since] of [
+    [STORE, 1],
+    [EVIDENCE, 2],
+  ] as const) {
+    if (oldVersion >= since) continue;
+    const store = db.createObjectStore(name, { keyPath: "seq", autoIncrement: true });
     store.createIndex("findingId", "findingId");
     store.createIndex("inspectionId", "inspectionId");
   }
 }
 
 const writing = (outbox: Outbox) => outbox.db.transaction(STORE, "readwrite", { durability: "strict" });
+const writingFiles = (outbox: Outbox) => outbox.db.transaction(EVIDENCE, "readwrite", { durability: "strict" });
+const writingBoth = (outbox: Outbox) => outbox.db.transaction([STORE, EVIDENCE], "readwrite", { durability: "strict" });
 
 /** The last entry of a finding (the newest), if it has any. */
 async function lastEntryOf(store: WritableStore, findingId: string): Promise<OutboxEntry | undefined> {
@@ -226,7 +281,7 @@ export function replayOutbox(outbox: Outbox, send: SendEntry, clock: () => Date,
   const asked = { force: options.force === true };
   const promise = page.tail.then(async () => {
     page.queued = null;
-    const replay = () => replayNow(outbox, send, clock, asked.force);
+    const replay = () => replayNow(outbox, send, clock, asked.force, options.sendEvidence);
     return outbox.locks ? await outbox.locks.request(OUTBOX_LOCK_NAME, replay) : replay();
   });
   page.queued = { asked, promise };
@@ -234,9 +289,9 @@ export function replayOutbox(outbox: Outbox, send: SendEntry, clock: () => Date,
   return promise;
 }
 
-const emptySummary = (): ReplaySummary => ({ sent: 0, saved: 0, conflicts: 0, invalid: 0, waiting: 0, stoppedBy: null, clearedInspections: [] });
+const emptySummary = (): ReplaySummary => ({ sent: 0, saved: 0, conflicts: 0, invalid: 0, waiting: 0, stoppedBy: null, clearedInspections: [], filesStored: 0, filesRefused: 0 });
 
-async function replayNow(outbox: Outbox, send: SendEntry, clock: () => Date, force: boolean): Promise<ReplaySummary> {
+async function replayNow(outbox: Outbox, send: SendEntry, clock: () => Date, force: boolean, sendEvidence?: SendEvidence): Promise<ReplaySummary> {
   const summary = emptySummary();
   for (;;) {
     const entry = await takeNextToSend(outbox, clock(), force);
@@ -255,8 +310,101 @@ async function replayNow(outbox: Outbox, send: SendEntry, clock: () => Date, for
       break;
     }
   }
-  summary.waiting = (await outbox.db.getAll(STORE)).filter((entry) => entry.state === "waiting").length;
+  // Then the evidence files, in the order they were kept, the same way.
+  while (sendEvidence && summary.stoppedBy === null) {
+    const entry = await takeNextFile(outbox, clock(), force);
+    if (!entry) break;
+    summary.sent += 1;
+    let result: EvidenceSendResult;
+    try {
+      result = await sendEvidence(entry);
+    } catch (error) {
+      result = { outcome: "network", message: error instanceof Error ? error.message : String(error) };
+    }
+    await recordFileOutcome(outbox, entry, result, clock(), summary);
+    if (result.outcome === "network") summary.stoppedBy = "network";
+  }
+  summary.waiting =
+    (await outbox.db.getAll(STORE)).filter((entry) => entry.state === "waiting").length + (await outbox.db.getAll(EVIDENCE)).filter((entry) => entry.state === "waiting").length;
   return summary;
+}
+
+/** The first kept file ready to send, with its attempt counted durably first (as for an edit). */
+async function takeNextFile(outbox: Outbox, now: Date, force: boolean): Promise<EvidenceEntry | undefined> {
+  const tx = writingFiles(outbox);
+  let taken: EvidenceEntry | undefined;
+  for (let cursor = await tx.store.openCursor(); cursor; cursor = await cursor.continue()) {
+    const entry = cursor.value;
+    if (entry.state === "waiting" && (force || entry.nextAttemptAt === null || Date.parse(entry.nextAttemptAt) <= now.getTime())) {
+      taken = { ...entry, attempts: entry.attempts + 1 };
+      await cursor.update(taken);
+      break;
+    }
+  }
+  await tx.done;
+  return taken;
+}
+
+async function recordFileOutcome(outbox: Outbox, sent: EvidenceEntry, result: EvidenceSendResult, now: Date, summary: ReplaySummary) {
+  const tx = writingBoth(outbox);
+  const files = tx.objectStore(EVIDENCE);
+  const entry = await files.get(sent.seq);
+  switch (result.outcome) {
+    case "stored":
+      summary.filesStored += 1;
+      await files.delete(sent.seq);
+      break;
+    case "refused":
+      summary.filesRefused += 1;
+      if (entry) await files.put({ ...entry, state: "refused", nextAttemptAt: null, lastError: result.message });
+      break;
+    case "network":
+      if (entry) await files.put({ ...entry, nextAttemptAt: new Date(now.getTime() + backoffMs(entry.attempts)).toISOString(), lastError: result.message ?? "No connection to the server" });
+      break;
+    case "gone":
+      for (const name of [STORE, EVIDENCE] as const) {
+        const store = tx.objectStore(name);
+        for (const seq of await store.index("inspectionId").getAllKeys(sent.inspectionId)) await store.delete(seq);
+      }
+      if (!summary.clearedInspections.includes(sent.inspectionId)) summary.clearedInspections.push(sent.inspectionId);
+      break;
+  }
+  await tx.done;
+}
+
+/** Keeps an evidence file taken with no connection; resolves once it is on disk. */
+export async function enqueueEvidence(outbox: Outbox, kept: EvidenceToKeep, now: Date): Promise<EvidenceEntry> {
+  const entry: Omit<EvidenceEntry, "seq"> = {
+    ...kept,
+    sizeBytes: kept.file.size,
+    clientKey: newClientKey(),
+    createdAt: now.toISOString(),
+    attempts: 0,
+    nextAttemptAt: null,
+    state: "waiting",
+    lastError: null,
+  };
+  const tx = writingFiles(outbox);
+  const seq = await tx.store.add(entry as EvidenceEntry);
+  await tx.done;
+  return { ...entry, seq };
+}
+
+/** The files kept for a finding, in order (waiting and refused). */
+export function filesOf(outbox: Outbox, findingId: string): Promise<EvidenceEntry[]> {
+  return outbox.db.getAllFromIndex(EVIDENCE, "findingId", findingId);
+}
+
+/** Every kept file, in order. */
+export function allFiles(outbox: Outbox): Promise<EvidenceEntry[]> {
+  return outbox.db.getAll(EVIDENCE);
+}
+
+/** Removes one kept file, once the person has read why it was refused. */
+export async function removeFile(outbox: Outbox, seq: number): Promise<void> {
+  const tx = writingFiles(outbox);
+  await tx.store.delete(seq);
+  await tx.done;
 }
 
 /**
@@ -283,8 +431,8 @@ async function takeNextToSend(outbox: Outbox, now: Date, force: boolean): Promis
 
 /** Records what the server made of `sent`, in one durable transaction. */
 async function recordOutcome(outbox: Outbox, sent: OutboxEntry, result: SendResult, now: Date, summary: ReplaySummary) {
-  const tx = writing(outbox);
-  const store = tx.store;
+  const tx = writingBoth(outbox);
+  const store = tx.objectStore(STORE);
   // As it is now: cleared meanwhile (sign-out, another inspection's 404), it stays cleared.
   const entry = await store.get(sent.seq);
   switch (result.outcome) {
@@ -315,6 +463,7 @@ async function recordOutcome(outbox: Outbox, sent: OutboxEntry, result: SendResu
       break;
     case "gone":
       for (const seq of await store.index("inspectionId").getAllKeys(sent.inspectionId)) await store.delete(seq);
+      for (const seq of await tx.objectStore(EVIDENCE).index("inspectionId").getAllKeys(sent.inspectionId)) await tx.objectStore(EVIDENCE).delete(seq);
       if (!summary.clearedInspections.includes(sent.inspectionId)) summary.clearedInspections.push(sent.inspectionId);
       break;
   }
@@ -347,11 +496,18 @@ export function allEntries(outbox: Outbox): Promise<OutboxEntry[]> {
  * sent again, and stay for the person to read until they remove them, as for any refused save.
  */
 export async function refuseInspection(outbox: Outbox, inspectionId: string, reason: string): Promise<number> {
-  const tx = writing(outbox);
+  const tx = writingBoth(outbox);
   let refused = 0;
-  for (const entry of await tx.store.index("inspectionId").getAll(inspectionId)) {
+  const edits = tx.objectStore(STORE);
+  for (const entry of await edits.index("inspectionId").getAll(inspectionId)) {
     if (entry.state !== "waiting") continue;
-    await tx.store.put({ ...entry, state: "invalid", nextAttemptAt: null, lastError: reason });
+    await edits.put({ ...entry, state: "invalid", nextAttemptAt: null, lastError: reason });
+    refused += 1;
+  }
+  const files = tx.objectStore(EVIDENCE);
+  for (const entry of await files.index("inspectionId").getAll(inspectionId)) {
+    if (entry.state !== "waiting") continue;
+    await files.put({ ...entry, state: "refused", nextAttemptAt: null, lastError: reason });
     refused += 1;
   }
   await tx.done;
@@ -362,8 +518,11 @@ export async function refuseInspection(outbox: Outbox, inspectionId: string, rea
  * The changes not on the server yet, of one inspection or all: every entry, whatever its state (a conflict or a
  * refused save is waiting too, for the person).
  */
-export function countWaiting(outbox: Outbox, inspectionId?: string): Promise<number> {
-  return inspectionId === undefined ? outbox.db.count(STORE) : outbox.db.countFromIndex(STORE, "inspectionId", inspectionId);
+export async function countWaiting(outbox: Outbox, inspectionId?: string): Promise<number> {
+  const counts = await Promise.all(
+    ([STORE, EVIDENCE] as const).map((name) => (inspectionId === undefined ? outbox.db.count(name) : outbox.db.countFromIndex(name, "inspectionId", inspectionId))),
+  );
+  return counts[0]! + counts[1]!;
 }
 
 /**
@@ -378,14 +537,17 @@ export async function removeFinding(outbox: Outbox, findingId: string): Promise<
 
 /** Removes an inspection's entries (submitted, or no longer available to this person). */
 export async function clearInspection(outbox: Outbox, inspectionId: string): Promise<void> {
-  const tx = writing(outbox);
-  for (const seq of await tx.store.index("inspectionId").getAllKeys(inspectionId)) await tx.store.delete(seq);
+  const tx = writingBoth(outbox);
+  for (const name of [STORE, EVIDENCE] as const) {
+    const store = tx.objectStore(name);
+    for (const seq of await store.index("inspectionId").getAllKeys(inspectionId)) await store.delete(seq);
+  }
   await tx.done;
 }
 
-/** Removes every entry (sign-out). */
+/** Removes every entry and kept file (sign-out). */
 export async function clearAll(outbox: Outbox): Promise<void> {
-  const tx = writing(outbox);
-  await tx.store.clear();
+  const tx = writingBoth(outbox);
+  await Promise.all([tx.objectStore(STORE).clear(), tx.objectStore(EVIDENCE).clear()]);
   await tx.done;
 }

@@ -204,7 +204,7 @@ export default function CriterionPage() {
               {inspection.status !== "planned" ? <FindingRecord finding={finding} scale={criterion.scale} /> : null}
             </>
           )}
-          <EvidenceFiles inspectionId={inspection.id} findingId={finding.id} files={evidence} canChange={canEdit} />
+          <EvidenceFiles inspectionId={inspection.id} findingId={finding.id} criterionId={criterion.id} files={evidence} canChange={canEdit} />
           <FindingReviewComments comments={comments} canAnswer={canAnswer} answer={answered} />
           <nav className="govuk-pagination govuk-pagination--block" aria-label="Criteria">
             {workspace.previous !== null ? (

@@ -19,6 +19,7 @@ import { FindingRecord } from "~/inspections/review-display";
 import { sectionWorkspace, type SectionCriterion } from "~/inspections/workspace.server";
 import { othersPresent, recordWorkspaceView } from "~/inspections/presence.server";
 import { isOfflinePreparation } from "~/offline/offline.server";
+import { useSectionOffline } from "~/offline/section-offline";
 import { isPresenceBeat, PresencePanel } from "~/inspections/presence";
 import { formatDateTime } from "~/ui/dates";
 import { ErrorSummary, NotificationBanner } from "~/ui/form";
@@ -123,6 +124,13 @@ export default function SectionPage() {
   useEffect(() => {
     if (problem) document.querySelector<HTMLElement>("#main-content .govuk-error-summary")?.focus();
   }, [problem]);
+
+  // With no connection on a prepared inspection, each Save keeps its form on the laptop (app/offline/section-offline.tsx).
+  const offline = useSectionOffline(
+    inspection.id,
+    canEdit,
+    criteria.map(({ criterion, finding }) => ({ criterionId: criterion.id, findingId: finding.id, formId: `finding-form-${criterion.id}` })),
+  );
 
   const problemEntry = problem ? criteria.find((c) => c.criterion.id === problem.criterionId) : undefined;
   const prefix = (id: number) => `c${id}-`;
@@ -245,6 +253,8 @@ export default function SectionPage() {
                           saveSuffix={criterion.code}
                           merge={mine?.outcome === "conflict"}
                           legendSize="s"
+                          onSubmit={offline.onSubmitFor(id, finding.id, state.baseVersion)}
+                          status={offline.statusFor(id)}
                         />
                       ) : inspection.status !== "planned" ? (
                         <FindingRecord finding={finding} scale={criterion.scale} heading={headingAt(3 + part.depth)} />

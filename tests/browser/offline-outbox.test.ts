@@ -1,21 +1,24 @@
 /**
  * Recording with no connection (issue 7), in a real browser, on the demo's inspection on site. Each test prepares the
  * inspection in a fresh browser profile ("Make available offline"), turns the network off, records, and then:
- * - five criteria, the page closed and opened again: the outbox is still there, and online all five reach the server
- *   with the versions they were based on, and the banner clears;
+ * - five criteria and a photo, the page closed and opened again: the outbox is still there, and online all five
+ *   reach the server with the versions they were based on, the photo is added once, and the banner clears;
  * - another inspector saves the same findings online meanwhile: after the sync the conflict screen shows both versions;
  *   keeping mine stores it with theirs in the finding's history, taking theirs keeps mine in the banner: nothing lost;
  * - the connection drops in the middle of a sync (a save reaches the server but its answer does not): nothing is
  *   stored twice, nothing is lost;
+ * - on the section page too: a criterion's Save keeps its form, a reload with no connection puts it back, and it is
+ *   sent when the connection is back;
  * - signing out with changes waiting warns first, then clears the outbox, the caches and the worker.
  * Each test uses its own criteria, so they can share one server.
  */
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryDatabase } from "../support/database";
 import { expectNoSeriousAxeViolations, freshPage, launchBrowser, signInThroughPage } from "../support/browser";
 import { signedIn } from "../support/http";
+import { png } from "../support/png";
 import { startServer, type RunningServer } from "../support/server";
 
 const blank = { rating: "", overrideReason: "", observed: "", evidenceDocuments: "", evidencePeople: "", evidenceSystems: "", severity: "", recommendation: "" };
@@ -91,8 +94,9 @@ async function savedOnlineByAnother(target: Target, observed: string) {
 }
 
 describe("recording with no connection", () => {
-  it("keeps findings on five criteria through a reload and a closed page, and sends all five with their versions when the connection is back", async () => {
+  it("keeps findings on five criteria and a photo through a reload and a closed page, and sends them all when the connection is back", async () => {
     const five = targets(0, 5);
+    const photo = png(200, 40, 40);
     const texts = five.map((_, i) => `Offline note ${i + 1} from the basement: Zoë showed the backup console (${"★".repeat(i + 1)}).`);
     const { context, page } = await preparedBrowser();
     try {
@@ -104,13 +108,19 @@ describe("recording with no connection", () => {
         await recordOffline(page, target, texts[i]!);
         await expect.poll(() => bannerStatus(page)).toBe(`Offline — ${i + 1} ${i === 0 ? "change" : "changes"} waiting`);
       }
+      // A photo taken on site, on the last criterion: kept on the laptop too, within the same limits.
+      await page.locator("#evidence-file").setInputFiles({ name: "cabinet.png", mimeType: "image/png", buffer: photo });
+      await page.getByRole("button", { name: "Upload the file" }).click();
+      await expect.poll(() => page.locator("#kept-files").textContent()).toContain("cabinet.png");
+      expect(await page.locator("#kept-files").textContent()).toContain("to be sent when the connection is back");
+      await expect.poll(() => bannerStatus(page)).toBe("Offline — 6 changes waiting");
       // The page closed and opened again, still with no connection: the outbox is on disk, the edit back in its form.
       await page.close();
       const reopened = await context.newPage();
       reopened.setDefaultTimeout(20_000);
       await reopened.goto(`${server.url}${overview}/criteria/${five[2]!.criterionId}`);
       await expect.poll(() => reopened.locator("#finding-form textarea[name='observed']").inputValue()).toBe(texts[2]);
-      await expect.poll(() => bannerStatus(reopened)).toBe("Offline — 5 changes waiting");
+      await expect.poll(() => bannerStatus(reopened)).toBe("Offline — 6 changes waiting");
       for (const target of five) expect(finding(target.findingId)).toEqual({ version: target.version, observed: "" });
 
       await context.setOffline(false);
@@ -118,6 +128,10 @@ describe("recording with no connection", () => {
       // Each stored once, from the version it was based on.
       for (const [i, target] of five.entries()) expect(revisionsSince(target)).toEqual([{ version: target.version + 1, observed: texts[i] }]);
       await expect.poll(() => reopened.locator("#offline-banner").count(), { timeout: 30_000 }).toBe(0);
+      // The photo was added once, byte for byte, to the finding it was taken for.
+      expect(queryDatabase(server.databaseFile, "SELECT finding_id AS findingId, original_name AS name, sha256 FROM evidence_files WHERE original_name = 'cabinet.png'")).toEqual([
+        { findingId: five[4]!.findingId, name: "cabinet.png", sha256: createHash("sha256").update(photo).digest("hex") },
+      ]);
     } finally {
       await context.close();
     }
@@ -200,6 +214,30 @@ describe("recording with no connection", () => {
       await expect.poll(() => finding(three[2]!.findingId), { timeout: 30_000 }).toEqual({ version: three[2]!.version + 1, observed: texts[2] });
       await expect.poll(() => page.locator("#offline-banner").count(), { timeout: 30_000 }).toBe(0);
       for (const [i, target] of three.entries()) expect(revisionsSince(target)).toEqual([{ version: target.version + 1, observed: texts[i] }]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("keeps a criterion saved on the section page with no connection, through a reload, and sends it when the connection is back", async () => {
+    const [target] = targets(11, 1);
+    const [{ sectionId, code }] = queryDatabase<{ sectionId: number; code: string }>(server.databaseFile, "SELECT section_id AS sectionId, code FROM framework_criteria WHERE id = ?", target!.criterionId);
+    const text = "Written on the section page in the plant room: the generator test log is signed weekly.";
+    const { context, page } = await preparedBrowser();
+    try {
+      await context.setOffline(true);
+      await page.goto(`${server.url}${overview}/sections/${sectionId}`);
+      const form = page.locator(`#finding-form-${target!.criterionId}`);
+      await form.locator("textarea[name='observed']").fill(text);
+      await form.getByRole("button", { name: `Save ${code}`, exact: true }).click();
+      await expect.poll(() => page.locator(`#kept-status-${target!.criterionId}`).textContent()).toMatch(/^Kept on this laptop \d\d:\d\d/);
+      await expect.poll(() => bannerStatus(page)).toBe("Offline — 1 change waiting");
+      await page.reload();
+      await expect.poll(() => form.locator("textarea[name='observed']").inputValue()).toBe(text);
+      expect(finding(target!.findingId)).toEqual({ version: target!.version, observed: "" });
+      await context.setOffline(false);
+      await expect.poll(() => finding(target!.findingId), { timeout: 30_000 }).toEqual({ version: target!.version + 1, observed: text });
+      await expect.poll(() => page.locator("#offline-banner").count(), { timeout: 30_000 }).toBe(0);
     } finally {
       await context.close();
     }

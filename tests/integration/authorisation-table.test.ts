@@ -150,6 +150,8 @@ const TABLE: Record<string, RouteRow> = {
     post: { anonymous: "sign-in", admin: "404", programme_lead: "404", inspector: "404", trust_user: "404" },
   },
   // Evidence files: only the team adds and removes them (nobody in this table is on it); nothing to GET there.
+  // The offline outbox's evidence upload: the team only (nobody in this table is on it).
+  "inspections.$id_.evidence[.json].ts": { url: "/inspections/:inspectionId/evidence.json", get: signInThenNotFound, post: signInThenNotFound, download: true },
   "inspections.$id_.evidence.ts": {
     url: "/inspections/:inspectionId/evidence",
     get: { anonymous: "sign-in", admin: "404", programme_lead: "404", inspector: "404", trust_user: "404" },
