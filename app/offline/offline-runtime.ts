@@ -18,6 +18,7 @@ import {
   entriesOf,
   latestFieldsFor,
   openOutbox,
+  pendingFor,
   refuseInspection,
   removeFinding,
   replayOutbox,
@@ -96,6 +97,13 @@ export async function sendEntry(entry: OutboxEntry): Promise<SendResult> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The criteria of an inspection with something kept on this laptop for them (edits or files, waiting or refused). */
+export async function criteriaWithKeptChanges(inspectionId: string): Promise<Set<number>> {
+  const box = await outbox();
+  const [edits, files] = await Promise.all([pendingFor(box, inspectionId), allFiles(box)]);
+  return new Set([...edits, ...files.filter((f) => f.inspectionId === inspectionId)].map((entry) => entry.criterionId));
 }
 
 /** Keeps an evidence file chosen with no connection; resolves once it is on disk. */

@@ -20,6 +20,7 @@ import { inspectionAccess, inspectionHeader, inspectionOverview } from "~/inspec
 import { othersPresent, recordWorkspaceView } from "~/inspections/presence.server";
 import { isOfflinePreparation } from "~/offline/offline.server";
 import { isPresenceBeat, PresencePanel } from "~/inspections/presence";
+import { useCriteriaWaiting, WaitingTag } from "~/offline/waiting-mark";
 import { OfflinePanel } from "~/offline/offline-panel";
 // Not from findings.server: the component uses it, and runs in the browser too.
 import { RECORDING_STATUSES } from "~/inspections/finding-rules";
@@ -163,6 +164,8 @@ export default function InspectionPage() {
   const result = useActionData<typeof action>();
   const { inspection, summary } = overview;
   const criteriaUrl = (criterionId: number) => `/inspections/${inspection.id}/criteria/${criterionId}`;
+  // Findings with changes kept on this laptop (app/offline/waiting-mark.tsx).
+  const waiting = useCriteriaWaiting(inspection.id);
   const sectionUrl = (sectionId: number) => `/inspections/${inspection.id}/sections/${sectionId}`;
   // A section's title (a link to its page once findings can be recorded) and its progress, with its movement since the last inspection.
   const sectionTitle = (section: (typeof overview.frameworks)[number]["sections"][number]) => (
@@ -434,9 +437,12 @@ export default function InspectionPage() {
                       <tr className="govuk-table__row" key={c.criterionId}>
                         <th scope="row" className="govuk-table__header">
                           {inspection.status !== "planned" ? (
-                            <Link className="govuk-link" to={criteriaUrl(c.criterionId)}>
-                              {`${c.code} ${c.title}`}
-                            </Link>
+                            <>
+                              <Link className="govuk-link" to={criteriaUrl(c.criterionId)}>
+                                {`${c.code} ${c.title}`}
+                              </Link>{" "}
+                              <WaitingTag show={waiting.has(c.criterionId)} />
+                            </>
                           ) : (
                             `${c.code} ${c.title}`
                           )}

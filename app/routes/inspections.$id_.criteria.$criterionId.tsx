@@ -27,6 +27,7 @@ import { keepEdit, waitingFields } from "~/offline/offline-runtime";
 import { preparedRecord } from "~/offline/prepare";
 import { fillForm } from "~/offline/waiting-fields";
 import { useKeptEditResolution } from "~/offline/kept-edit";
+import { useCriteriaWaiting, WaitingTag } from "~/offline/waiting-mark";
 import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { AUTOSAVE_MODE, useFindingAutosave, useFindingShortcuts, type AutosaveSaved } from "~/inspections/autosave";
 import { AutosaveStatusLine, KeyboardShortcuts } from "~/inspections/autosave-ui";
@@ -122,6 +123,7 @@ export default function CriterionPage() {
   }, [canEdit, inspection.id, finding.id]);
   // A change kept offline that met someone else's save: this page shows it against theirs (app/offline/kept-edit.ts).
   const [searchParams] = useSearchParams();
+  const waiting = useCriteriaWaiting(inspection.id);
   useKeptEditResolution({ enabled: canEdit, findingId: finding.id, criterionCode: criterion.code, kept: searchParams.has("kept"), saved, answered: actionData !== undefined, idempotencyKey });
   const criterionUrl = (id: number | null) => (id === null ? null : `/inspections/${inspection.id}/criteria/${id}`);
   useFindingShortcuts({ formRef, nextUrl: criterionUrl(workspace.next), previousUrl: criterionUrl(workspace.previous), saveNow: canEdit ? autosave.saveNow : null });
@@ -148,6 +150,11 @@ export default function CriterionPage() {
       {answered ? <ErrorSummary errors={{ [`response-${answered.commentId}`]: answered.error }} /> : null}
       <span className="govuk-caption-l">{`${inspection.trustName} · ${workspace.sectionTrail.join(" › ")}`}</span>
       <h1 className="govuk-heading-l">{`${criterion.code} ${criterion.title}`}</h1>
+      {waiting.has(criterion.id) ? (
+        <p className="govuk-body">
+          <WaitingTag show /> Changes to this finding are kept on this laptop, waiting to be sent.
+        </p>
+      ) : null}
       <p className="govuk-body">
         <Link className="govuk-link" to={`/inspections/${inspection.id}/sections/${workspace.section.id}`}>
           {`All of ${workspace.section.code} ${workspace.section.title} on one page`}

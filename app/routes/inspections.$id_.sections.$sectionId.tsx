@@ -20,6 +20,7 @@ import { sectionWorkspace, type SectionCriterion } from "~/inspections/workspace
 import { othersPresent, recordWorkspaceView } from "~/inspections/presence.server";
 import { isOfflinePreparation } from "~/offline/offline.server";
 import { useSectionOffline } from "~/offline/section-offline";
+import { useCriteriaWaiting, WaitingTag } from "~/offline/waiting-mark";
 import { isPresenceBeat, PresencePanel } from "~/inspections/presence";
 import { formatDateTime } from "~/ui/dates";
 import { ErrorSummary, NotificationBanner } from "~/ui/form";
@@ -126,6 +127,7 @@ export default function SectionPage() {
   }, [problem]);
 
   // With no connection on a prepared inspection, each Save keeps its form on the laptop (app/offline/section-offline.tsx).
+  const waiting = useCriteriaWaiting(inspection.id);
   const offline = useSectionOffline(
     inspection.id,
     canEdit,
@@ -207,7 +209,8 @@ export default function SectionPage() {
                       <CriterionHeading className={CriterionHeading === "h2" ? "govuk-heading-m" : "govuk-heading-s"} id={`criterion-${id}`} tabIndex={-1}>
                         <Link className="govuk-link" to={criterionUrl(id)}>
                           {`${criterion.code} ${criterion.title}`}
-                        </Link>
+                        </Link>{" "}
+                        <WaitingTag show={waiting.has(id)} />
                       </CriterionHeading>
                       <details className="govuk-details">
                         <summary className="govuk-details__summary">

@@ -60,20 +60,24 @@ export function anotherVisit(db: Db, except: readonly string[]): string {
   return visit.id;
 }
 
+/** A new inspection on site: its visit, its team, and its findings (all blank) in framework order. */
+export interface OnSiteInspection {
+  inspectionId: string;
+  visitId: string;
+  trustCode: string;
+  trustName: string;
+  visitDate: string;
+  leadId: string;
+  memberId: string;
+  rows: { id: string; version: number; code: string }[];
+}
+
 /**
- * Drives a new inspection to approval, as the team and a reviewer would:
- *
- * - of `visitId`, or else of the earliest scheduled visit with a team of two and no inspection yet;
- * - created, and its arrival recorded, by the visit's lead, against NCSC CAF (GovAssure Baseline) and Cyber
- *   Essentials Plus (All met), or Cyber Essentials Plus alone if `cepOnly` (fewer findings, a shorter report);
- * - every finding saved by the lead as `findings` plans it, then left site and submitted by the lead;
- * - reviewed and approved by the user with the email `reviewer`, or else by the first inspector (by email) who is
- *   not on the team and has no conflict of interest with the trust, as the app requires of a reviewer.
+ * A new inspection on site, as its team starts one: of `visitId`, or else of the earliest scheduled visit with a team
+ * of two and no inspection yet; created, and its arrival recorded, by the visit's lead, against NCSC CAF (GovAssure
+ * Baseline) and Cyber Essentials Plus (All met), or Cyber Essentials Plus alone if `cepOnly`.
  */
-export function approvedInspection(
-  db: Db,
-  options: { visitId?: string; findings: FindingPlan; reviewer?: string; cepOnly?: boolean },
-): ApprovedInspection {
+export function onSiteInspection(db: Db, options: { visitId?: string; cepOnly?: boolean } = {}): OnSiteInspection {
   const one = <T>(query: string, ...params: unknown[]) => db.$client.prepare(query).get(...params) as T;
   const visitId = options.visitId ?? anotherVisit(db, []);
   const visit = one<{ trustCode: string; trustName: string; visitDate: string }>(
@@ -82,14 +86,6 @@ export function approvedInspection(
   );
   const leadId = one<{ id: string }>("SELECT inspector_id AS id FROM visit_team_members WHERE visit_id = ? AND role = 'lead'", visitId).id;
   const memberId = one<{ id: string }>("SELECT inspector_id AS id FROM visit_team_members WHERE visit_id = ? AND role = 'member'", visitId).id;
-  const reviewerId = options.reviewer
-    ? one<{ id: string }>("SELECT id FROM users WHERE email = ?", options.reviewer).id
-    : one<{ id: string }>(
-        `SELECT id FROM users WHERE role = 'inspector' AND disabled_at IS NULL AND id NOT IN (SELECT inspector_id FROM visit_team_members WHERE visit_id = ?)
-           AND id NOT IN (SELECT inspector_id FROM conflicts_of_interest WHERE trust_code = ? AND withdrawn_at IS NULL) ORDER BY email LIMIT 1`,
-        visitId,
-        visit.trustCode,
-      ).id;
   const profile = (framework: string, code: string) => {
     const row = one<{ versionId: number; profileId: number }>(
       "SELECT v.id AS versionId, p.id AS profileId FROM framework_versions v JOIN framework_profiles p ON p.framework_version_id = v.id WHERE v.framework = ? AND p.code = ? ORDER BY p.version DESC LIMIT 1",
@@ -107,7 +103,15 @@ export function approvedInspection(
         WHERE f.inspection_id = ? ORDER BY c.framework_version_id, c.position`,
     )
     .all(inspectionId) as { id: string; version: number; code: string }[];
-  const plan = options.findings;
+  return { inspectionId, visitId, ...visit, leadId, memberId, rows };
+}
+
+/**
+ * The lead saves every finding of an inspection on site as `findings` plans it (each from its current version), then
+ * leaves site and submits.
+ */
+export function recordAndSubmit(db: Db, inspection: Pick<OnSiteInspection, "inspectionId" | "leadId" | "rows">, plan: FindingPlan): void {
+  const { inspectionId, leadId, rows } = inspection;
   if (typeof plan !== "function") {
     // A misspelt code would otherwise be recorded as not applicable without a word.
     const unknown = Object.keys(plan).filter((code) => !rows.some((r) => r.code === code));
@@ -115,16 +119,47 @@ export function approvedInspection(
   }
   rows.forEach((row, index) => {
     const fields = typeof plan === "function" ? plan(row.code, index) : (plan[row.code] ?? { chosenRating: "not_applicable" });
-    const outcome = saveFinding(row.id, { idempotencyKey: randomBytes(16).toString("base64url"), baseVersion: row.version, fields }, { id: leadId }, db);
+    const version = (db.$client.prepare("SELECT version FROM findings WHERE id = ?").get(row.id) as { version: number }).version;
+    const outcome = saveFinding(row.id, { idempotencyKey: randomBytes(16).toString("base64url"), baseVersion: version, fields }, { id: leadId }, db);
     if (outcome.outcome !== "saved") throw new Error(`Finding ${row.code} was not saved`);
   });
   leaveSite(inspectionId, actorOf(db, leadId), db);
   submitInspection(inspectionId, actorOf(db, leadId), db);
+}
+
+/**
+ * Drives a new inspection to approval, as the team and a reviewer would:
+ *
+ * - on site (onSiteInspection: of `visitId`, or else of the earliest scheduled visit with a team of two and no
+ *   inspection yet; CAF and Cyber Essentials Plus, or Cyber Essentials Plus alone if `cepOnly`);
+ * - every finding saved by the lead as `findings` plans it, then left site and submitted by the lead;
+ * - reviewed and approved by the user with the email `reviewer`, or else by the first inspector (by email) who is
+ *   not on the team and has no conflict of interest with the trust, as the app requires of a reviewer.
+ */
+export function approvedInspection(
+  db: Db,
+  options: { visitId?: string; findings: FindingPlan; reviewer?: string; cepOnly?: boolean },
+): ApprovedInspection {
+  const onSite = onSiteInspection(db, options);
+  const { inspectionId, visitId, leadId, memberId, rows } = onSite;
+  const reviewerId = options.reviewer
+    ? (db.$client.prepare("SELECT id FROM users WHERE email = ?").get(options.reviewer) as { id: string }).id
+    : (
+        db.$client
+          .prepare(
+            `SELECT id FROM users WHERE role = 'inspector' AND disabled_at IS NULL AND id NOT IN (SELECT inspector_id FROM visit_team_members WHERE visit_id = ?)
+               AND id NOT IN (SELECT inspector_id FROM conflicts_of_interest WHERE trust_code = ? AND withdrawn_at IS NULL) ORDER BY email LIMIT 1`,
+          )
+          .get(visitId, onSite.trustCode) as { id: string }
+      ).id;
+  recordAndSubmit(db, onSite, options.findings);
   startReview(inspectionId, actorOf(db, reviewerId), db);
   approveInspection(inspectionId, actorOf(db, reviewerId), db);
   return {
     inspectionId,
-    ...visit,
+    trustCode: onSite.trustCode,
+    trustName: onSite.trustName,
+    visitDate: onSite.visitDate,
     leadId,
     memberId,
     reviewerId,
