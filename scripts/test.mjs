@@ -1,7 +1,7 @@
 // `npm test`: typecheck, lint, build, then every unit, integration and browser test (vitest).
 // Ends with one plain line: "N passed, N failed" (", N skipped" only if anything was skipped).
 // The typecheck and the lint each count as one check.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -19,11 +19,25 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 
-for (const [label, command, args] of [
-  ["typecheck", bin("tsc"), ["--noEmit"]],
-  ["lint", bin("eslint"), ["--max-warnings=0", "."]],
-]) {
-  if (run(label, command, args)) passed += 1;
+/** Runs a check with its output held back, so two can run side by side and still print one after the other. */
+const runQuietly = (label, command, args) =>
+  new Promise((resolve) => {
+    const started = Date.now();
+    const child = spawn(command, args, { env: { ...process.env, FORCE_COLOR: process.env.CI ? "0" : "1" } });
+    const output = [];
+    child.stdout.on("data", (chunk) => output.push(chunk));
+    child.stderr.on("data", (chunk) => output.push(chunk));
+    child.on("close", (status) => {
+      console.log(`\n▶ ${label}`);
+      process.stdout.write(Buffer.concat(output));
+      console.log(`  ${label}: ${status === 0 ? "ok" : "FAILED"} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      resolve(status === 0);
+    });
+  });
+
+// The typecheck and the lint side by side: each is mostly one core's work.
+for (const ok of await Promise.all([runQuietly("typecheck", bin("tsc"), ["--noEmit"]), runQuietly("lint", bin("eslint"), ["--max-warnings=0", "."])])) {
+  if (ok) passed += 1;
   else failed += 1;
 }
 
