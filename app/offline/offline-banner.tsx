@@ -119,6 +119,8 @@ export function OfflineBanner() {
       running = true;
       setSyncing(true);
       try {
+        // Each contact with the server first forgets what may no longer be kept (submitted, or off the team).
+        await checkPreparedInspections().catch(() => undefined);
         const summary = await syncOutbox(force);
         if (summary.saved > 0 || summary.filesStored > 0 || summary.clearedInspections.length > 0) revalidate.current();
       } finally {
@@ -129,9 +131,8 @@ export function OfflineBanner() {
     };
     const onOnline = () => {
       setOnline(true);
-      void checkPreparedInspections()
-        .catch(() => undefined)
-        .then(() => syncRef.current(true));
+      // "online" can come a moment before requests get through (a Wi-Fi that is still joining): send a second later.
+      window.setTimeout(() => void syncRef.current(true), 1_000);
     };
     const onOffline = () => setOnline(false);
     window.addEventListener("online", onOnline);
@@ -146,8 +147,7 @@ export function OfflineBanner() {
     };
     window.addEventListener(SIGN_OUT_ASKED, onSignOutAsked);
     refresh();
-    // At this contact with the server: forget what may no longer be kept, then send what waits.
-    void (navigator.onLine ? checkPreparedInspections().catch(() => undefined) : Promise.resolve()).then(() => syncRef.current(false));
+    void syncRef.current(false);
     const timer = window.setInterval(() => void syncRef.current(false), RETRY_EVERY_MS);
     return () => {
       alive = false;

@@ -97,5 +97,5 @@ export async function forgetPrepared(inspectionId: string): Promise<void> {
   const { [inspectionId]: _forgotten, ...rest } = readAll();
   localStorage.setItem(STORAGE_KEY, JSON.stringify(rest));
   const worker = offlineSupported() ? (await navigator.serviceWorker.getRegistration("/"))?.active : undefined;
-  if (worker) await ask(worker, { type: "forget", prefix: `/inspections/${inspectionId}` }, 10_000).catch(() => undefined);
+  if (worker) await ask(worker, { type: "forget", prefix: `/inspections/${inspectionId}` }, 30_000).catch(() => undefined);
 }

@@ -72,7 +72,7 @@ describe("working offline: section pages, submission and sign-out", () => {
               for (const name of await caches.keys()) for (const request of await (await caches.open(name)).keys()) kept.push(new URL(request.url).pathname);
               return { pages: kept.filter((p) => p.startsWith(prefix)).length, prepared: localStorage.getItem("deep-dive-offline-prepared") };
             }, path),
-          )
+          { timeout: 60_000 })
           .toEqual({ pages: 0, prepared: "{}" });
         await expectNoSeriousAxeViolations(page);
         await banner.getByRole("button", { name: "I have what I need: remove my change" }).click();

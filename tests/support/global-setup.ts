@@ -2,7 +2,7 @@
  * Runs once before all test files: builds a template database (migrated, reference register loaded,
  * demo data seeded) that each test copies, so no test pays for start-up or shares state with another.
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
@@ -10,6 +10,11 @@ import type { TestProject } from "vitest/node";
 export default async function setup(project: TestProject) {
   const dir = mkdtempSync(path.join(tmpdir(), "deep-dive-tests-"));
   const template = path.join(dir, "template.sqlite");
+  // Everything the tests and what they start (servers, CLIs, Chromium) put in the temporary folder goes inside this
+  // run's folder, which is removed at the end: each file's database copies, evidence folders, browser profiles.
+  const scratch = path.join(dir, "tmp");
+  mkdirSync(scratch);
+  process.env.TMPDIR = scratch;
   process.env.DATABASE_PATH = template;
   process.env.DEMO_DATA = "on";
   const { boot } = await import("../../app/boot.server");
