@@ -22,6 +22,9 @@ export function openDatabase(file: string): Db {
   sqlite.pragma("synchronous = FULL");
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("foreign_keys = ON");
+  // Keeps the write-ahead log bounded: SQLite checkpoints it every 1,000 pages (its default), and after a checkpoint
+  // truncates a log that grew under a burst of writes back to 64 MiB at most.
+  sqlite.pragma("journal_size_limit = 67108864");
   return drizzle(sqlite, { schema }) as Db;
 }
 

@@ -1,0 +1,24 @@
+/** Runs a command-line script as an operator would: scripts/<name>.ts with tsx, DATABASE_PATH set, no terminal. */
+import { spawn } from "node:child_process";
+import path from "node:path";
+
+export interface ScriptRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runScript(name: string, databaseFile: string, args: string[] = []): Promise<ScriptRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(path.resolve("node_modules/.bin/tsx"), [path.resolve("scripts", `${name}.ts`), ...args], {
+      env: { ...process.env, DATABASE_PATH: databaseFile },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
