@@ -31,7 +31,7 @@ export interface HttpResult {
 const CONNECTIONS = 50;
 const SECONDS = 10;
 
-async function startServer(root: string, databaseFile: string): Promise<{ url: string; child: ChildProcess }> {
+export async function startServer(root: string, databaseFile: string): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, [path.join(root, "server.js")], {
     cwd: root,
     env: { ...process.env, NODE_ENV: "production", HOST: "127.0.0.1", PORT: "0", DEMO_DATA: "on", DATABASE_PATH: databaseFile },
@@ -56,7 +56,7 @@ async function startServer(root: string, databaseFile: string): Promise<{ url: s
 }
 
 /** Signs in and returns the session cookie. */
-async function signIn(url: string, email: string): Promise<string> {
+export async function signIn(url: string, email: string): Promise<string> {
   const response = await fetch(`${url}/sign-in`, {
     method: "POST",
     headers: { Origin: url, "Content-Type": "application/x-www-form-urlencoded" },
