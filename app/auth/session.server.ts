@@ -73,9 +73,14 @@ export interface SessionUser {
   trustCode: string | null;
 }
 
-/** Requests a page makes on its own (the presence heartbeat), which do not count as activity for the idle timeout. */
+/**
+ * Requests a page makes on its own, which do not count as activity for the idle timeout: the presence heartbeat, and
+ * the offline check every 30 seconds of whether a prepared inspection may still be kept.
+ */
 function isBackgroundRequest(request: Request): boolean {
-  return request.method === "POST" && /^\/inspections\/[^/]+\/presence$/.test(new URL(request.url).pathname);
+  const { pathname } = new URL(request.url);
+  if (request.method === "POST") return /^\/inspections\/[^/]+\/presence$/.test(pathname);
+  return request.method === "GET" && /^\/inspections\/[^/]+\/offline-status\.json$/.test(pathname);
 }
 
 /** The signed-in user for this request, or null. Expired sessions and disabled accounts count as signed out. */

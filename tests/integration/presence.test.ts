@@ -169,7 +169,7 @@ describe("the heartbeat and the idle timeout", () => {
     await server?.stop();
   });
 
-  it("does not keep an unattended session alive; a page view does", async () => {
+  it("does not keep an unattended session alive (the heartbeat, the offline check); a page view does", async () => {
     // Idle timeout 6 s: the session's last activity is refreshed at most every 1.5 s.
     server = await startServer({ SESSION_IDLE_MINUTES: "0.1" });
     const team = freeVisit(server.databaseFile);
@@ -181,6 +181,9 @@ describe("the heartbeat and the idle timeout", () => {
     const before = lastSeen();
     await new Promise((resolve) => setTimeout(resolve, 2000));
     expect((await lead.post(`/inspections/${inspectionId}/presence`, { criterionId: "" })).status).toBe(200);
+    expect(lastSeen()).toBe(before);
+    // Nor does the offline check a page makes every 30 seconds (app/offline/offline-runtime.ts).
+    expect((await lead.get(`/inspections/${inspectionId}/offline-status.json`)).status).toBe(200);
     expect(lastSeen()).toBe(before);
     expect((await lead.get(`/inspections/${inspectionId}`)).status).toBe(200);
     expect(lastSeen() > before).toBe(true);
