@@ -3,7 +3,6 @@
  * audit:verify finds a changed and a deleted event, the triggers refuse changes in the first place,
  * audit:export writes JSON Lines that re-verify off-box, and users:create makes (or refuses) an account.
  */
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { userInfo } from "node:os";
 import path from "node:path";
@@ -14,33 +13,7 @@ import { verifyChain, type ChainedAuditEvent } from "../../app/audit/chain";
 import { verifyPassword } from "../../app/auth/password.server";
 import { openDatabase, writeTransaction } from "../../app/db.server";
 import { copyTemplateDatabase } from "../support/database";
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs scripts/<name>.ts with tsx against `databaseFile`, with no terminal on standard input. */
-function runScript(name: string, databaseFile: string, args: string[] = [], env: Record<string, string | undefined> = {}): Promise<Run> {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, DATABASE_PATH: databaseFile };
-  for (const [key, value] of Object.entries(env)) {
-    if (value === undefined) delete childEnv[key];
-    else childEnv[key] = value;
-  }
-  return new Promise((resolve, reject) => {
-    const child = spawn(path.resolve("node_modules/.bin/tsx"), [path.resolve("scripts", `${name}.ts`), ...args], {
-      env: childEnv,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { runScript } from "../support/scripts";
 
 /** Opens a copy with better-sqlite3 directly, as someone with access to the file (not the app) would. */
 function withSqlite<T>(file: string, fn: (db: Database.Database) => T): T {

@@ -9,7 +9,6 @@
  *   another hash) is reported as differing: exit 1.
  * - Wrong arguments: exit 2 with the usage.
  */
-import { spawn } from "node:child_process";
 import { createHash, randomUUID } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,27 +19,9 @@ import { openDatabase, writeTransaction, type Db } from "../../app/db.server";
 import { reportFileName } from "../../app/reports/filename";
 import { renderReportPdf } from "../../app/reports/render.server";
 import { copyTemplateDatabase, useFreshDatabase } from "../support/database";
+import { runScript } from "../support/scripts";
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(databaseFile: string, args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(path.resolve("node_modules/.bin/tsx"), [path.resolve("scripts", "reports-render.ts"), ...args], {
-      env: { ...process.env, DATABASE_PATH: databaseFile },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runCli = (databaseFile: string, args: string[]) => runScript("reports-render", databaseFile, args);
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 

@@ -4,13 +4,12 @@
  * close (the seed is revealed), verify (page and CLI), and a pick tampered with in the database file found
  * exactly where it differs.
  */
-import { spawn } from "node:child_process";
-import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inspectedRecently, parseSnapshot, planDraw } from "../../app/selection/draw";
 import { commitmentFor } from "../../app/selection/random";
 import { signedIn, type Client } from "../support/http";
+import { runScript } from "../support/scripts";
 import { startServer, type RunningServer } from "../support/server";
 
 let server: RunningServer;
@@ -120,20 +119,7 @@ async function everyResponseAbout(id: string): Promise<string[]> {
   return Promise.all(paths.map(async (p) => (await pageText(p)).text));
 }
 
-function runVerifyCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(path.resolve("node_modules/.bin/tsx"), [path.resolve("scripts", "selection-verify.ts"), ...args], {
-      env: { ...process.env, DATABASE_PATH: server.databaseFile },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runVerifyCli = (args: string[]) => runScript("selection-verify", server.databaseFile, args);
 
 describe("opening a round", () => {
   it("refuses a form with problems, saying what each is", async () => {

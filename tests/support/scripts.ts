@@ -8,10 +8,16 @@ export interface ScriptRun {
   stderr: string;
 }
 
-export function runScript(name: string, databaseFile: string, args: string[] = []): Promise<ScriptRun> {
+/** `env` adds to (or, with undefined, removes from) this process's environment for the script. */
+export function runScript(name: string, databaseFile: string, args: string[] = [], env: Record<string, string | undefined> = {}): Promise<ScriptRun> {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, DATABASE_PATH: databaseFile };
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined) delete childEnv[key];
+    else childEnv[key] = value;
+  }
   return new Promise((resolve, reject) => {
     const child = spawn(path.resolve("node_modules/.bin/tsx"), [path.resolve("scripts", `${name}.ts`), ...args], {
-      env: { ...process.env, DATABASE_PATH: databaseFile },
+      env: childEnv,
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
