@@ -8,9 +8,10 @@
  */
 import { useSearchParams } from "@remix-run/react";
 import { useEffect, useState, type FormEvent } from "react";
-import { keepEvidence, keptFilesOf, OUTBOX_CHANGED } from "~/offline/offline-runtime";
+import { keepEvidence, keptFilesOf } from "~/offline/offline-runtime";
 import type { EvidenceEntry } from "~/offline/outbox";
 import { preparedRecord } from "~/offline/prepare";
+import { useOutboxValue } from "~/offline/use-outbox-value";
 import { formatDateTime } from "~/ui/dates";
 import { ErrorSummary, NotificationBanner } from "~/ui/form";
 import { TableHead } from "~/ui/table";
@@ -26,23 +27,6 @@ function sendCaptureTime(event: FormEvent<HTMLFormElement>) {
     const file = input.files?.[0];
     captured.value = file ? String(file.lastModified) : "";
   }
-}
-
-/** The files kept on this laptop for a finding, kept current as the outbox changes (only once offline use began). */
-function useKeptFiles(findingId: string, enabled: boolean): EvidenceEntry[] {
-  const [kept, setKept] = useState<EvidenceEntry[]>([]);
-  useEffect(() => {
-    if (!enabled) return;
-    let alive = true;
-    const refresh = () => void keptFilesOf(findingId).then((entries) => alive && setKept(entries), () => {});
-    refresh();
-    window.addEventListener(OUTBOX_CHANGED, refresh);
-    return () => {
-      alive = false;
-      window.removeEventListener(OUTBOX_CHANGED, refresh);
-    };
-  }, [findingId, enabled]);
-  return kept;
 }
 
 export function EvidenceFiles({
@@ -64,7 +48,8 @@ export function EvidenceFiles({
   const action = `/inspections/${inspectionId}/evidence`;
   const [prepared, setPrepared] = useState(false);
   useEffect(() => setPrepared(canChange && preparedRecord(inspectionId) !== null), [canChange, inspectionId]);
-  const kept = useKeptFiles(findingId, prepared);
+  // The files kept on this laptop for the finding, kept current as the outbox changes (only once offline use began).
+  const kept = useOutboxValue<EvidenceEntry[]>(() => keptFilesOf(findingId), [], findingId, prepared);
   const keptWaiting = kept.filter((entry) => entry.state === "waiting");
   const [keptError, setKeptError] = useState<string | null>(null);
   const full = files.length + keptWaiting.length >= MAX_FILES_PER_FINDING;

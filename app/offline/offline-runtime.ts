@@ -6,6 +6,7 @@
 import {
   allEntries,
   allFiles,
+  filesOfInspection,
   enqueueEvidence,
   filesOf,
   removeFile,
@@ -102,8 +103,8 @@ export async function sendEntry(entry: OutboxEntry): Promise<SendResult> {
 /** The criteria of an inspection with something kept on this laptop for them (edits or files, waiting or refused). */
 export async function criteriaWithKeptChanges(inspectionId: string): Promise<Set<number>> {
   const box = await outbox();
-  const [edits, files] = await Promise.all([pendingFor(box, inspectionId), allFiles(box)]);
-  return new Set([...edits, ...files.filter((f) => f.inspectionId === inspectionId)].map((entry) => entry.criterionId));
+  const [edits, files] = await Promise.all([pendingFor(box, inspectionId), filesOfInspection(box, inspectionId)]);
+  return new Set([...edits, ...files].map((entry) => entry.criterionId));
 }
 
 /** Keeps an evidence file chosen with no connection; resolves once it is on disk. */

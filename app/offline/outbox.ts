@@ -208,6 +208,16 @@ const writing = (outbox: Outbox) => outbox.db.transaction(STORE, "readwrite", { 
 const writingFiles = (outbox: Outbox) => outbox.db.transaction(EVIDENCE, "readwrite", { durability: "strict" });
 const writingBoth = (outbox: Outbox) => outbox.db.transaction([STORE, EVIDENCE], "readwrite", { durability: "strict" });
 
+type BothStores = ReturnType<typeof writingBoth>;
+
+/** Deletes an inspection's entries from both stores, inside the caller's transaction. */
+async function deleteInspectionEntries(tx: BothStores, inspectionId: string): Promise<void> {
+  for (const name of [STORE, EVIDENCE] as const) {
+    const store = tx.objectStore(name);
+    for (const seq of await store.index("inspectionId").getAllKeys(inspectionId)) await store.delete(seq);
+  }
+}
+
 /** The last entry of a finding (the newest), if it has any. */
 async function lastEntryOf(store: WritableStore, findingId: string): Promise<OutboxEntry | undefined> {
   const cursor = await store.index("findingId").openCursor(findingId, "prev");
@@ -362,10 +372,7 @@ async function recordFileOutcome(outbox: Outbox, sent: EvidenceEntry, result: Ev
       if (entry) await files.put({ ...entry, nextAttemptAt: new Date(now.getTime() + backoffMs(entry.attempts)).toISOString(), lastError: result.message ?? "No connection to the server" });
       break;
     case "gone":
-      for (const name of [STORE, EVIDENCE] as const) {
-        const store = tx.objectStore(name);
-        for (const seq of await store.index("inspectionId").getAllKeys(sent.inspectionId)) await store.delete(seq);
-      }
+      await deleteInspectionEntries(tx, sent.inspectionId);
       if (!summary.clearedInspections.includes(sent.inspectionId)) summary.clearedInspections.push(sent.inspectionId);
       break;
   }
@@ -398,6 +405,11 @@ export function filesOf(outbox: Outbox, findingId: string): Promise<EvidenceEntr
 /** Every kept file, in order. */
 export function allFiles(outbox: Outbox): Promise<EvidenceEntry[]> {
   return outbox.db.getAll(EVIDENCE);
+}
+
+/** An inspection's kept files, in order. */
+export function filesOfInspection(outbox: Outbox, inspectionId: string): Promise<EvidenceEntry[]> {
+  return outbox.db.getAllFromIndex(EVIDENCE, "inspectionId", inspectionId);
 }
 
 /** Removes one kept file, once the person has read why it was refused. */
@@ -462,8 +474,7 @@ async function recordOutcome(outbox: Outbox, sent: OutboxEntry, result: SendResu
       }
       break;
     case "gone":
-      for (const seq of await store.index("inspectionId").getAllKeys(sent.inspectionId)) await store.delete(seq);
-      for (const seq of await tx.objectStore(EVIDENCE).index("inspectionId").getAllKeys(sent.inspectionId)) await tx.objectStore(EVIDENCE).delete(seq);
+      await deleteInspectionEntries(tx, sent.inspectionId);
       if (!summary.clearedInspections.includes(sent.inspectionId)) summary.clearedInspections.push(sent.inspectionId);
       break;
   }
@@ -538,10 +549,7 @@ export async function removeFinding(outbox: Outbox, findingId: string): Promise<
 /** Removes an inspection's entries (submitted, or no longer available to this person). */
 export async function clearInspection(outbox: Outbox, inspectionId: string): Promise<void> {
   const tx = writingBoth(outbox);
-  for (const name of [STORE, EVIDENCE] as const) {
-    const store = tx.objectStore(name);
-    for (const seq of await store.index("inspectionId").getAllKeys(inspectionId)) await store.delete(seq);
-  }
+  await deleteInspectionEntries(tx, inspectionId);
   await tx.done;
 }
 
