@@ -72,6 +72,21 @@ app.use((req, res, next) => {
   next();
 });
 
+// Request bodies are bounded before anything reads them (ASVS 15.1.3; docs/security.md): forms 1 MB; multipart
+// uploads (evidence photos, CSV and framework files, each capped at 20 MB by its own check) 25 MB. Browsers always say
+// a form's length, so a body that does not say it is refused (411) rather than read without a known end.
+const FORM_BODY_LIMIT = 1_000_000;
+const UPLOAD_BODY_LIMIT = 25_000_000;
+app.use((req, res, next) => {
+  if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
+  const declared = req.get("content-length");
+  const refuse = (status, text) => res.status(status).type("text/plain").setHeader("Cache-Control", "no-store").send(text);
+  if (declared === undefined) return req.get("transfer-encoding") ? refuse(411, "Length required") : next();
+  const limit = (req.get("content-type") ?? "").startsWith("multipart/form-data") ? UPLOAD_BODY_LIMIT : FORM_BODY_LIMIT;
+  if (!/^\d+$/.test(declared) || Number(declared) > limit) return refuse(413, "Request too large");
+  next();
+});
+
 // The service worker (built from app/offline/service-worker.ts): revalidated on every check, so a release reaches
 // browsers at their next visit, and allowed to control the whole site from the root.
 app.get("/service-worker.js", (req, res, next) => {
@@ -103,6 +118,25 @@ app.all(
     getLoadContext: (req, res) => ({ cspNonce: res.locals.cspNonce, clientAddress: req.ip ?? "unknown" }),
   }),
 );
+
+// Errors that happen before Remix has the request (an address whose percent-encoding is malformed, say): a generic
+// page that keeps the site's headers. Express's own handler would replace the security policy with its own (no
+// frame-ancestors, no base-uri) and, outside production, print the stack trace.
+app.use((error, req, res, next) => {
+  const status = Number(error?.status ?? error?.statusCode);
+  const clientError = Number.isInteger(status) && status >= 400 && status < 500;
+  if (!clientError) console.error(error);
+  if (res.headersSent) return next(error);
+  res
+    .status(clientError ? status : 500)
+    .set("Cache-Control", "no-store")
+    .type("html")
+    .send(
+      clientError
+        ? '<!DOCTYPE html><html lang="en-GB"><title>There is a problem with the request – Deep Dive</title><h1>There is a problem with the request</h1><p>Go back and try again.</p></html>'
+        : '<!DOCTYPE html><html lang="en-GB"><title>Sorry, there is a problem with the service – Deep Dive</title><h1>Sorry, there is a problem with the service</h1><p>Try again later.</p></html>',
+    );
+});
 
 const server = app.listen(port, host, () => {
   const address = server.address();

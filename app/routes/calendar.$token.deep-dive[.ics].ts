@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { notFound } from "~/auth/guards.server";
+import { contentDisposition } from "~/inspections/evidence-rules";
 import { feedForToken } from "~/scheduling/inspector-visits.server";
 
 /**
@@ -14,7 +15,7 @@ export function loader({ request, params, context }: LoaderFunctionArgs) {
   return new Response(feed.ics, {
     headers: {
       "Content-Type": "text/calendar; charset=utf-8",
-      "Content-Disposition": 'attachment; filename="deep-dive.ics"',
+      "Content-Disposition": contentDisposition("deep-dive.ics"),
       "X-Robots-Tag": "noindex",
     },
   });

@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { actorFor, notFound, requireRole } from "~/auth/guards.server";
+import { contentDisposition } from "~/inspections/evidence-rules";
 import { closedRoundSnapshot, recordRoundViewed } from "~/selection/rounds.server";
 
 /**
@@ -16,7 +17,7 @@ export function loader(args: LoaderFunctionArgs) {
   return new Response(snapshot, {
     headers: {
       "Content-Type": "application/json; charset=utf-8",
-      "Content-Disposition": `attachment; filename="selection-round-${id}-snapshot.json"`,
+      "Content-Disposition": contentDisposition(`selection-round-${id}-snapshot.json`),
     },
   });
 }

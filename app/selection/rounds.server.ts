@@ -13,6 +13,7 @@ import { recordAudit, type Actor } from "../audit/audit.server";
 import { isCalendarDate } from "../audit/audit-query.server";
 import { getDb, writeTransaction, type Db, type Tx } from "../db.server";
 import { currentRanking } from "../risk/ranking.server";
+import { addCalendarDays } from "../scheduling/working-days";
 import { todayInLondon } from "../trusts/register.server";
 import {
   DRAW_KINDS,
@@ -92,6 +93,9 @@ export const roundInputSchema = z
 export type RoundInput = z.output<typeof roundInputSchema>;
 export type RawRoundInput = Partial<Record<keyof RoundInput, unknown>>;
 
+/** The longest period a round may have, both days counted (a round is usually a quarter). */
+export const MAX_PERIOD_DAYS = 366;
+
 export function parseRoundInput(raw: RawRoundInput): { ok: true; input: RoundInput } | { ok: false; errors: RoundFieldErrors } {
   const parsed = roundInputSchema.safeParse(raw);
   const errors: RoundFieldErrors = {};
@@ -104,6 +108,10 @@ export function parseRoundInput(raw: RawRoundInput): { ok: true; input: RoundInp
   const [start, end] = [raw.periodStart, raw.periodEnd].map((v) => (typeof v === "string" ? v.trim() : ""));
   if (!errors.periodStart && !errors.periodEnd && isCalendarDate(start!) && isCalendarDate(end!) && end! <= start!) {
     errors.periodEnd = "The end of the period must be after its start";
+  } else if (!errors.periodStart && !errors.periodEnd && isCalendarDate(start!) && isCalendarDate(end!) && end! > addCalendarDays(start!, MAX_PERIOD_DAYS - 1)) {
+    // The planner and the schedule's calendar take time in proportion to the period (a mistyped year of 2127 would hold
+    // the server for minutes): a round is a quarter, and never more than a year.
+    errors.periodEnd = `The period must be ${MAX_PERIOD_DAYS} days or shorter`;
   }
   if (parsed.success && Object.keys(errors).length === 0) return { ok: true, input: parsed.data };
   return { ok: false, errors };

@@ -230,7 +230,7 @@ describe("the calendar feed", () => {
     const response = await fetchFeed(path);
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("text/calendar; charset=utf-8");
-    expect(response.headers.get("content-disposition")).toBe('attachment; filename="deep-dive.ics"');
+    expect(response.headers.get("content-disposition")).toBe(`attachment; filename="deep-dive.ics"; filename*=UTF-8''deep-dive.ics`);
     // server.js sets no-store on every response, and the route sets it too (Express then sends both).
     expect(new Set(response.headers.get("cache-control")?.split(/,\s*/))).toEqual(new Set(["no-store"]));
     expect(response.headers.get("x-robots-tag")).toBe("noindex");
