@@ -4,7 +4,8 @@
  */
 import { count } from "drizzle-orm";
 import { trusts, users } from "../db/schema";
-import { DEMO_PASSWORD, seedDemoData } from "../db/seed.server";
+import { DEMO_PASSWORD, ensureDemoSecondFactors, seedDemoData } from "../db/seed.server";
+import { DEMO_TOTP_SECRET } from "./auth/mfa";
 import { ensureShippedFrameworks } from "./baseline/frameworks.server";
 import { getConfig } from "./config.server";
 import { getDb } from "./db.server";
@@ -46,6 +47,7 @@ export async function boot(): Promise<BootReport> {
   // Overdue actions grow with the calendar alone: record today's action indicators for the risk model (nothing is
   // recorded when the values already recorded today still hold).
   recordActionIndicators(db);
+  if (config.DEMO_DATA === "on") ensureDemoSecondFactors(db);
 
   const demoUsers = db.query.users
     .findMany({ where: (u, { eq }) => eq(u.isDemo, true) })
@@ -54,6 +56,7 @@ export async function boot(): Promise<BootReport> {
   if (demoUsers.length > 0) {
     messages.push(`Demo sign-ins (password "${DEMO_PASSWORD}"):`);
     for (const u of demoUsers) messages.push(`  ${u.email.padEnd(30)} ${u.name}`);
+    messages.push(`Demo staff sign in with a second factor: the sign-in page shows the current code, or add the key ${DEMO_TOTP_SECRET} to an authenticator app.`);
   } else if (accounts === 0) {
     messages.push("No accounts yet. Create the first admin: npm run users:create -- --email you@example.org --name \"Your Name\" --role admin");
   }

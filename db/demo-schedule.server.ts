@@ -10,7 +10,7 @@
  * demo obeys every rule the product enforces.
  */
 import { randomUUID } from "node:crypto";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import { conflictsOfInterest, inspectorLeave, inspectorProfiles, selectionPicks, users, visits } from "./schema";
 import { recordAudit, SYSTEM_ACTOR, type Actor } from "../app/audit/audit.server";
 import { writeTransaction, type Db } from "../app/db.server";
@@ -131,7 +131,11 @@ export function seedDemoInspectors(db: Db, now = new Date()): number {
 }
 
 /** The last quarter's round (visits completed, closed) and the next quarter's (accepted visits, RJ1 among them). */
-export function seedDemoRounds(db: Db, now = new Date()): Omit<DemoScheduleReport, "inspectors"> {
+/**
+ * `keepOut`: trusts the open round must not hold, because a later step of the seed picks them in this quarter's round
+ * (a trust picked in a round not yet closed cannot be picked in another, and the draw is random).
+ */
+export function seedDemoRounds(db: Db, now = new Date(), keepOut: readonly string[] = []): Omit<DemoScheduleReport, "inspectors"> {
   const today = todayInLondon(now);
   const { lead, actor } = demoStaff(db);
   const nextStart = quarterStart(today, 1);
@@ -178,6 +182,14 @@ export function seedDemoRounds(db: Db, now = new Date()): Omit<DemoScheduleRepor
     .where(and(eq(selectionPicks.roundId, openRoundId), eq(selectionPicks.trustCode, DEMO_SCHEDULED_TRUST)))
     .get();
   if (!picked) overridePick(openRoundId, { action: "add", trustCode: DEMO_SCHEDULED_TRUST, reason: "Ransomware near-miss reported to the programme (demo)" }, actor, db);
+  for (const trustCode of keepOut) {
+    const kept = db
+      .select({ id: selectionPicks.id })
+      .from(selectionPicks)
+      .where(and(eq(selectionPicks.roundId, openRoundId), eq(selectionPicks.trustCode, trustCode), isNull(selectionPicks.removedAt)))
+      .get();
+    if (kept) overridePick(openRoundId, { action: "remove", trustCode, reason: "Inspected this quarter (demo)" }, actor, db);
+  }
   planSchedule(openRoundId, 2, actor, db, now);
   const futureVisits = acceptSchedule(openRoundId, actor, db, now);
   return { pastVisits, futureVisits };

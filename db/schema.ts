@@ -78,10 +78,56 @@ export const users = sqliteTable(
     passwordHash: text("password_hash").notNull(),
     isDemo: integer("is_demo", { mode: "boolean" }).notNull().default(false),
     disabledAt: text("disabled_at"),
+    /**
+     * The second factor (decision 0022): the TOTP secret (base32, RFC 6238: SHA-1, 6 digits, 30 seconds), when it was
+     * set up, and the last time step a code was accepted for, so that no code is accepted twice.
+     */
+    mfaSecret: text("mfa_secret"),
+    mfaEnrolledAt: text("mfa_enrolled_at"),
+    mfaLastStep: integer("mfa_last_step"),
     createdAt: createdAt(),
     updatedAt: text("updated_at"),
   },
   (t) => [uniqueIndex("users_email_uq").on(t.email)],
+);
+
+/** One-time recovery codes for the second factor: only their SHA-256 (each code holds 120 random bits). */
+export const mfaRecoveryCodes = sqliteTable(
+  "mfa_recovery_codes",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    codeHash: text("code_hash").notNull(),
+    createdAt: text("created_at").notNull(),
+    usedAt: text("used_at"),
+  },
+  (t) => [index("mfa_recovery_codes_user_idx").on(t.userId), uniqueIndex("mfa_recovery_codes_hash_uq").on(t.codeHash)],
+);
+
+/**
+ * A sign-in halfway through: the password was right, the second factor is still to come (or to be set up). The browser
+ * holds a random id in its own short-lived cookie; only its SHA-256 is stored. It is not a session: it opens nothing but
+ * the second step.
+ */
+export const signInChallenges = sqliteTable(
+  "sign_in_challenges",
+  {
+    idHash: text("id_hash").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    createdAt: text("created_at").notNull(),
+    /** Wrong codes entered in this challenge; it ends at the limit. */
+    attempts: integer("attempts").notNull().default(0),
+    /** The secret offered to a person setting up their second factor, until they confirm it with a code. */
+    enrolSecret: text("enrol_secret"),
+    /** Where to go once signed in (already checked to be a path on this site). */
+    redirectTo: text("redirect_to"),
+    clientAddress: text("client_address"),
+  },
+  (t) => [index("sign_in_challenges_user_idx").on(t.userId)],
 );
 
 /** Server-side sessions. Only the SHA-256 of the session id is stored, so a copy of the database cannot be used to sign in. */

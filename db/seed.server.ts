@@ -3,12 +3,14 @@
  * as demo (users.is_demo). Never run when DEMO_DATA=off (see app/boot.server.ts).
  */
 import { randomUUID } from "node:crypto";
+import { and, eq, isNull, ne } from "drizzle-orm";
+import { DEMO_TOTP_SECRET } from "../app/auth/mfa";
 import { settings, users } from "./schema";
 import { recordAudit, SYSTEM_ACTOR } from "../app/audit/audit.server";
 import { hashPassword } from "../app/auth/password.server";
 import { writeTransaction, type Db } from "../app/db.server";
 import { seedDemoIndicators, type DemoIndicatorReport } from "./demo-indicators.server";
-import { seedDemoInspectionHistory, seedDemoOnSiteInspection, type DemoInspectionReport } from "./demo-inspections.server";
+import { RECENT_TRUST, seedDemoInspectionHistory, seedDemoOnSiteInspection, type DemoInspectionReport } from "./demo-inspections.server";
 import { seedDemoAccuracyCheck, seedDemoReports, type DemoReportsReport } from "./demo-reports.server";
 import { seedDemoInspectors, seedDemoRounds, type DemoScheduleReport } from "./demo-schedule.server";
 
@@ -89,7 +91,9 @@ async function seedDemoRows(db: Db, seed: number, accounts: DemoAccount[], passw
   writeTransaction((tx) => {
     for (const account of accounts) {
       const id = randomUUID();
-      tx.insert(users).values({ id, ...account, passwordHash, isDemo: true }).run();
+      // Demo staff have their second factor set up with the published demo secret (decision 0022).
+      const secondFactor = account.role === "trust_user" ? {} : { mfaSecret: DEMO_TOTP_SECRET, mfaEnrolledAt: new Date().toISOString() };
+      tx.insert(users).values({ id, ...account, passwordHash, isDemo: true, ...secondFactor }).run();
       recordAudit(tx, SYSTEM_ACTOR, {
         action: "user.created",
         objectType: "user",
@@ -115,7 +119,7 @@ async function seedDemoRows(db: Db, seed: number, accounts: DemoAccount[], passw
   const inspectors = seedDemoInspectors(db, seededAt);
   const history = seedDemoInspectionHistory(db, seededAt);
   const reports = await seedDemoReports(db, history.approved);
-  const rounds = seedDemoRounds(db, seededAt);
+  const rounds = seedDemoRounds(db, seededAt, [RECENT_TRUST]);
   const onSite = seedDemoOnSiteInspection(db, seededAt);
   const accuracy = seedDemoAccuracyCheck(db, onSite.inAccuracyCheck);
   return {
@@ -131,4 +135,17 @@ async function seedDemoRows(db: Db, seed: number, accounts: DemoAccount[], passw
     },
     reports: { ...reports, accuracyComments: accuracy.comments },
   };
+}
+
+/**
+ * Demo staff accounts from before the second factor (an install seeded by an earlier release) get the published demo
+ * secret too, so the demo keeps working as the README says. Only demo accounts, only in demo mode; never a real one.
+ */
+export function ensureDemoSecondFactors(db: Db): number {
+  const now = new Date().toISOString();
+  return db
+    .update(users)
+    .set({ mfaSecret: DEMO_TOTP_SECRET, mfaEnrolledAt: now })
+    .where(and(eq(users.isDemo, true), ne(users.role, "trust_user"), isNull(users.mfaSecret)))
+    .run().changes;
 }

@@ -80,3 +80,9 @@ export function safeRedirectPath(target: unknown, fallback: string): string {
   }
   return target;
 }
+
+/** Where a person lands once signed in: the page they asked for (a path on this site), except trust users, who only ever go to their portal. */
+export function landingPage(user: { role: Role }, wanted: string | null): string {
+  const home = ROLE_HOMES[user.role];
+  return user.role === "trust_user" || !wanted || wanted === "/" ? home : wanted;
+}

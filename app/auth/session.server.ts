@@ -3,10 +3,10 @@
  * only its SHA-256. A new id is issued at every sign-in; sign-out and disabling an account delete rows.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { eq } from "drizzle-orm";
-import { sessions, users } from "../../db/schema";
+import { eq, lte, or } from "drizzle-orm";
+import { sessions, signInChallenges, users } from "../../db/schema";
 import { getConfig } from "../config.server";
-import { getDb, type Tx } from "../db.server";
+import { getDb, type Db, type Tx } from "../db.server";
 import { sessionState, shouldTouch } from "./session-policy";
 
 const SECURE_COOKIE = "__Host-deep-dive-session";
@@ -123,4 +123,20 @@ export function destroyRequestSession(tx: Tx, request: Request) {
 
 export function destroyUserSessions(tx: Tx, userId: string) {
   tx.delete(sessions).where(eq(sessions.userId, userId)).run();
+}
+
+/**
+ * Deletes the rows of sessions past their idle or absolute limit, and of sign-ins left halfway (their challenge older
+ * than its limit), so that abandoned ones do not pile up (they already open nothing: getSessionUser and readChallenge
+ * refuse them). Run hourly by the calendar jobs. Returns how many sessions went.
+ */
+export function sweepEndedSessions(db: Db, now: Date, challengeMinutes: number): number {
+  const { SESSION_IDLE_MINUTES, SESSION_ABSOLUTE_HOURS } = getConfig();
+  const idleSince = new Date(now.getTime() - SESSION_IDLE_MINUTES * 60_000).toISOString();
+  const createdSince = new Date(now.getTime() - SESSION_ABSOLUTE_HOURS * 3_600_000).toISOString();
+  const swept = db.delete(sessions).where(or(lte(sessions.lastSeenAt, idleSince), lte(sessions.createdAt, createdSince))).run().changes;
+  db.delete(signInChallenges)
+    .where(lte(signInChallenges.createdAt, new Date(now.getTime() - challengeMinutes * 60_000).toISOString()))
+    .run();
+  return swept;
 }

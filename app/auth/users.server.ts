@@ -7,6 +7,7 @@ import { recordAudit, type Actor } from "../audit/audit.server";
 import { getDb, writeTransaction, type Db, type Tx } from "../db.server";
 import { hashPassword } from "./password.server";
 import { checkPasswordPolicy } from "./password-policy";
+import { removeSecondFactor } from "./mfa.server";
 import { destroyUserSessions } from "./session.server";
 import { normaliseEmail } from "./throttle";
 
@@ -41,7 +42,7 @@ export const accountSchema = z
 export type AccountInput = z.infer<typeof accountSchema>;
 
 /** Errors by form field; `account` is for a refusal that is about the account as a whole (such as disabling yourself). */
-export type FieldErrors = Partial<Record<"email" | "name" | "role" | "trustCode" | "password" | "account", string>>;
+export type FieldErrors = Partial<Record<"email" | "name" | "role" | "trustCode" | "password" | "account" | "code" | "resetCode", string>>;
 
 export class AccountError extends Error {
   constructor(public readonly fieldErrors: FieldErrors) {
@@ -153,6 +154,22 @@ export function setUserDisabled(id: string, disabled: boolean, actor: Actor): bo
       objectId: id,
       summary: { email: before.email },
     });
+    return true;
+  });
+}
+
+/**
+ * Resets someone's second factor (a lost phone, and no recovery codes): it is removed and their sessions end; staff
+ * set up a new one at their next sign-in. Returns whether there was one to reset.
+ */
+export function resetSecondFactor(id: string, actor: Actor): boolean {
+  return writeTransaction((tx) => {
+    const before = tx.select({ email: users.email, mfaSecret: users.mfaSecret }).from(users).where(eq(users.id, id)).get();
+    if (!before) throw notFoundError();
+    if (!before.mfaSecret) return false;
+    removeSecondFactor(tx, id, new Date());
+    destroyUserSessions(tx, id);
+    recordAudit(tx, actor, { action: "mfa.reset", objectType: "user", objectId: id, summary: { email: before.email } });
     return true;
   });
 }

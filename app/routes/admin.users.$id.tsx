@@ -2,6 +2,8 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { lastEventAt } from "~/audit/audit-query.server";
 import { actorFor, notFound, requireRole } from "~/auth/guards.server";
+import { CodeField } from "~/auth/code-field";
+import { confirmSecondFactor, secondFactorStatus } from "~/auth/mfa.server";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "~/auth/password-policy";
 import { ROLE_LABELS, ROLE_OPTIONS } from "~/auth/roles";
 import {
@@ -10,6 +12,7 @@ import {
   listAssignableTrusts,
   parseAccountInput,
   resetPassword,
+  resetSecondFactor,
   setUserDisabled,
   trustName,
   updateUser,
@@ -28,6 +31,7 @@ const DONE_MESSAGES = {
   disabled: "Account disabled. Any sessions it had have ended",
   enabled: "Account enabled. They can sign in again",
   password: "Password reset. The account has been signed out everywhere",
+  "second-factor": "Second factor reset. The account has been signed out everywhere and sets up a new one at its next sign-in",
 } as const;
 
 export function loader(args: LoaderFunctionArgs) {
@@ -41,6 +45,7 @@ export function loader(args: LoaderFunctionArgs) {
       roleLabel: ROLE_LABELS[user.role],
       trustName: user.trustCode ? (trustName(user.trustCode) ?? null) : null,
       lastSignedInAt: lastEventAt("sign-in.succeeded", "user", user.id) ?? null,
+      secondFactor: secondFactorStatus(user.id),
     },
     isSelf: admin.id === user.id,
     trusts: listAssignableTrusts(),
@@ -48,7 +53,7 @@ export function loader(args: LoaderFunctionArgs) {
   };
 }
 
-type Intent = "update" | "disable" | "enable" | "reset-password";
+type Intent = "update" | "disable" | "enable" | "reset-password" | "reset-second-factor";
 type Values = { name: string; email: string; role: string; trustCode: string };
 type ActionData = { intent: Intent | null; errors: FieldErrors; values?: Values };
 
@@ -57,7 +62,8 @@ const failed = (body: ActionData) => data(body, { status: 400 });
 export async function action(args: ActionFunctionArgs) {
   const admin = requireRole(args, ["admin"]);
   const id = args.params.id ?? "";
-  if (!findUser(id)) throw notFound();
+  const current = findUser(id);
+  if (!current) throw notFound();
   const form = await args.request.formData();
   const field = (name: string) => {
     const value = form.get(name);
@@ -78,6 +84,11 @@ export async function action(args: ActionFunctionArgs) {
         // The trust select is on the page whatever the role (no JavaScript needed): it only counts for trust users.
         const parsed = parseAccountInput({ ...values, trustCode: values.role === "trust_user" ? values.trustCode : undefined });
         if (!parsed.ok) return failed({ intent, errors: parsed.errors, values });
+        // Changing what an account may see is sensitive: the admin gives their second factor again (decision 0022).
+        if (parsed.input.role !== current.role || (parsed.input.trustCode ?? null) !== current.trustCode) {
+          const codeError = confirmSecondFactor({ ...actor, userId: admin.id }, admin.email, field("code").slice(0, 100), "change role or trust");
+          if (codeError) return failed({ intent, errors: { code: codeError }, values });
+        }
         try {
           return done(updateUser(id, parsed.input, actor) ? "updated" : "unchanged");
         } catch (error) {
@@ -96,6 +107,12 @@ export async function action(args: ActionFunctionArgs) {
         if (!password) return failed({ intent, errors: { password: "Enter a new password" } });
         await resetPassword(id, password, actor);
         return done("password");
+      }
+      case "reset-second-factor": {
+        const codeError = confirmSecondFactor({ ...actor, userId: admin.id }, admin.email, field("resetCode").slice(0, 100), "reset a second factor");
+        if (codeError) return failed({ intent, errors: { resetCode: codeError } });
+        resetSecondFactor(id, actor);
+        return done("second-factor");
       }
       default:
         return failed({ intent: null, errors: { account: "Choose what to change" } });
@@ -149,6 +166,11 @@ export default function UserPage() {
           </SummaryRow>
           <SummaryRow label="Created">{formatDateTime(user.createdAt)}</SummaryRow>
           <SummaryRow label="Last signed in">{user.lastSignedInAt ? formatDateTime(user.lastSignedInAt) : "Never"}</SummaryRow>
+          <SummaryRow label="Second factor">
+            {user.secondFactor.enrolledAt
+              ? `Set up ${formatDateTime(user.secondFactor.enrolledAt)}, ${user.secondFactor.recoveryCodesLeft} recovery codes left`
+              : "Not set up"}
+          </SummaryRow>
         </dl>
         <p className="govuk-body">
           <Link className="govuk-link" to={`/admin/audit?objectType=user&objectId=${encodeURIComponent(user.id)}`}>
@@ -192,10 +214,28 @@ export default function UserPage() {
             defaultValue={values?.trustCode ?? user.trustCode ?? ""}
             error={errors?.trustCode}
           />
+          <CodeField label="Your code from your authenticator app" hint="Needed only when you change the role or trust" error={errors?.code} />
           <button type="submit" className="govuk-button" data-module="govuk-button">
             Save changes
           </button>
         </Form>
+
+        {user.secondFactor.enrolledAt ? (
+          <>
+            <h2 className="govuk-heading-m">Reset second factor</h2>
+            <p className="govuk-body">
+              For someone who has lost their phone and their recovery codes. They are signed out everywhere{isSelf ? ", including you" : ""}, and set up a new
+              second factor when they next sign in.
+            </p>
+            <Form method="post" noValidate>
+              <input type="hidden" name="intent" value="reset-second-factor" />
+              <CodeField name="resetCode" label="Your code from your authenticator app" hint="To confirm it is you" error={errors?.resetCode} />
+              <button type="submit" className="govuk-button govuk-button--warning" data-module="govuk-button">
+                Reset second factor
+              </button>
+            </Form>
+          </>
+        ) : null}
 
         <h2 className="govuk-heading-m">Reset password</h2>
         <Form method="post" noValidate>

@@ -1,6 +1,8 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
+import { CodeField } from "~/auth/code-field";
 import { actorFor, notFound, requireRole } from "~/auth/guards.server";
+import { confirmSecondFactor } from "~/auth/mfa.server";
 import {
   closeRound,
   drawRound,
@@ -57,7 +59,7 @@ export function loader(args: LoaderFunctionArgs) {
 }
 
 type Intent = "draw" | "remove" | "add" | "close";
-type Errors = Partial<Record<"round" | "removeTrustCode" | "removeReason" | "addTrustCode" | "addReason", string>>;
+type Errors = Partial<Record<"round" | "removeTrustCode" | "removeReason" | "addTrustCode" | "addReason" | "code", string>>;
 type ActionData = { intent: Intent | null; errors: Errors; values?: { trustCode: string; reason: string } };
 
 export async function action(args: ActionFunctionArgs) {
@@ -78,9 +80,14 @@ export async function action(args: ActionFunctionArgs) {
       case "draw":
         drawRound(id, actor);
         return done("drawn");
-      case "close":
+      case "close": {
+        if (!roundView(id)) throw notFound();
+        // Closing reveals the seed: the lead gives their second factor again first (decision 0022).
+        const codeError = confirmSecondFactor({ ...actor, userId: lead.id }, lead.email, field("code", 100), "close a round and reveal its seed");
+        if (codeError) return data<ActionData>({ intent, errors: { code: codeError } }, { status: 400 });
         closeRound(id, actor);
         return done("closed");
+      }
       case "remove":
       case "add":
         overridePick(id, { action: intent, ...values }, actor);
@@ -321,8 +328,9 @@ export default function RoundPage() {
               Closing the round reveals its seed to everyone who can see the round, and its picks can no longer be changed. Its trusts can then be picked
               by other rounds again.
             </WarningText>
-            <Form method="post">
+            <Form method="post" noValidate>
               <input type="hidden" name="intent" value="close" />
+              <CodeField label="Your code from your authenticator app" hint="To confirm it is you: closing reveals the seed" error={errors?.code} />
               <button type="submit" className="govuk-button govuk-button--warning" data-module="govuk-button">
                 Close the round and reveal the seed
               </button>

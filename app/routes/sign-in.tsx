@@ -1,6 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useSearchParams } from "@remix-run/react";
-import { ROLE_HOMES, safeRedirectPath } from "~/auth/roles";
+import { challengeCookie } from "~/auth/mfa.server";
+import { landingPage, ROLE_HOMES, safeRedirectPath } from "~/auth/roles";
 import { getSessionUser, sessionCookie } from "~/auth/session.server";
 import { GENERIC_SIGN_IN_ERROR, signIn } from "~/auth/sign-in.server";
 import { ErrorSummary, NotificationBanner, TextInput } from "~/ui/form";
@@ -29,17 +30,21 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return data({ errors }, { status: 400 });
   }
   if (password.length > 1024) return data({ errors: { email: GENERIC_SIGN_IN_ERROR } as SignInErrors }, { status: 400 });
+  const wanted = typeof redirectTo === "string" && redirectTo ? safeRedirectPath(redirectTo, "/") : null;
   const result = await signIn({
     email,
     password,
     clientAddress: context.clientAddress,
     userAgent: request.headers.get("User-Agent"),
+    redirectTo: wanted,
+    request,
   });
-  if (!result.ok) return data({ errors: { email: result.error } as SignInErrors }, { status: 400 });
-  const home = ROLE_HOMES[result.user.role];
-  // Trust users only ever go to their portal, whatever the link they followed.
-  const target = result.user.role === "trust_user" ? home : safeRedirectPath(redirectTo, home);
-  return redirect(target, { headers: { "Set-Cookie": sessionCookie(request, result.sessionId) } });
+  if (result.ok === false) return data({ errors: { email: result.error } as SignInErrors }, { status: 400 });
+  if (result.ok === "second-factor") {
+    const next = result.step === "code" ? "/sign-in/code" : "/sign-in/set-up";
+    return redirect(next, { headers: { "Set-Cookie": challengeCookie(request, result.challengeId) } });
+  }
+  return redirect(landingPage(result.user, wanted), { headers: { "Set-Cookie": sessionCookie(request, result.sessionId) } });
 }
 
 export default function SignIn() {
@@ -52,6 +57,11 @@ export default function SignIn() {
         {params.get("signedOut") && !errors ? (
           <NotificationBanner>
             <p className="govuk-notification-banner__heading">You have signed out</p>
+          </NotificationBanner>
+        ) : null}
+        {params.get("ended") && !errors ? (
+          <NotificationBanner title="Important" success={false}>
+            <p className="govuk-notification-banner__heading">Your sign-in ended before it was finished. Sign in again</p>
           </NotificationBanner>
         ) : null}
         <ErrorSummary errors={errors} />

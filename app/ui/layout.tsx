@@ -44,6 +44,11 @@ export function Page({ user, children }: { user: HeaderUser | null; children: Re
                     </li>
                   ))}
                   <li className="govuk-service-navigation__item">
+                    <NavLink className="govuk-service-navigation__link" to="/account">
+                      Your account
+                    </NavLink>
+                  </li>
+                  <li className="govuk-service-navigation__item">
                     <Form
                       method="post"
                       action="/sign-out"

@@ -5,9 +5,11 @@
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_TOTP_SECRET } from "../../app/auth/mfa";
 import { expectNoSeriousAxeViolations, freshPage, launchBrowser, signInThroughPage } from "../support/browser";
 import { addTrustUserForUnscheduledTrust } from "../support/database";
 import { signedIn } from "../support/http";
+import { unusedCode } from "../support/second-factor";
 import { startServer, type RunningServer } from "../support/server";
 
 let server: RunningServer;
@@ -102,6 +104,7 @@ describe("a programme lead runs a round through the pages", () => {
       await expectNoSeriousAxeViolations(page);
 
       await expect(page.getByText("Closing the round reveals its seed").isVisible()).resolves.toBe(true);
+      await page.getByLabel("Your code from your authenticator app").fill(await unusedCode(server.url, "lead@deepdive.test", DEMO_TOTP_SECRET));
       await page.getByRole("button", { name: "Close the round and reveal the seed" }).click();
       await expect.poll(() => page.getByText("Round closed").isVisible()).toBe(true);
       const seed = await page.locator("#seed").textContent();
@@ -134,6 +137,7 @@ describe("a programme lead runs a round through the pages", () => {
       await page.getByRole("button", { name: "Remove the trust" }).click();
       await page.waitForURL(/done=removed$/);
       await expect(page.getByText("Merging with a neighbouring trust").isVisible()).resolves.toBe(true);
+      await page.getByLabel("Your code from your authenticator app").fill(await unusedCode(server.url, "lead@deepdive.test", DEMO_TOTP_SECRET));
       await page.getByRole("button", { name: "Close the round and reveal the seed" }).click();
       await page.waitForURL(/done=closed$/);
       expect(await page.locator("#seed").textContent()).toMatch(/^[0-9a-f]{64}$/);

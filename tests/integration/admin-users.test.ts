@@ -7,7 +7,9 @@ import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyAuditChain } from "../../app/audit/audit.server";
 import { openDatabase } from "../../app/db.server";
+import { DEMO_TOTP_SECRET } from "../../app/auth/mfa";
 import { Client, signedIn } from "../support/http";
+import { unusedCode } from "../support/second-factor";
 import { startServer, type RunningServer } from "../support/server";
 
 let server: RunningServer;
@@ -43,7 +45,7 @@ const newUser = (fields: Partial<Record<"name" | "email" | "role" | "trustCode" 
     ...fields,
   });
 
-const updateDetails = (client: Client, user: UserRow, changes: Partial<Record<"name" | "email" | "role" | "trustCode", string>>) =>
+const updateDetails = (client: Client, user: UserRow, changes: Partial<Record<"name" | "email" | "role" | "trustCode" | "code", string>>) =>
   client.post(`/admin/users/${user.id}`, {
     intent: "update",
     name: user.name,
@@ -112,9 +114,10 @@ describe("creating a user", () => {
     expect(JSON.parse(events[0]!.summary)).toEqual({ email: "nia.inspector@cqc.example", role: "inspector", trustCode: null, demo: false });
     expect(events[0]!.summary).not.toContain("passphrase");
 
+    // Staff set up their second factor before anything opens (mfa.test.ts follows it through).
     const signIn = await new Client(server.url).signIn("nia.inspector@cqc.example", "a sound long passphrase");
     expect(signIn.status).toBe(302);
-    expect(signIn.headers.get("location")).toBe("/my-visits");
+    expect(signIn.headers.get("location")).toBe("/sign-in/set-up");
   });
 
   it("gives a trust user their trust, and ignores a trust chosen for any other role", async () => {
@@ -185,13 +188,22 @@ describe("changing a user", () => {
     const target = userByEmail("inspector5@deepdive.test")!;
     const theirs = await signedIn(server.url, target.email);
     const before = lastAuditSeq();
-    const response = await updateDetails(admin, target, { role: "programme_lead" });
+    // A change of role asks for the admin's second factor again: without the code, nothing changes.
+    const withoutCode = await updateDetails(admin, target, { role: "programme_lead" });
+    expect(withoutCode.status).toBe(400);
+    expect(await html(withoutCode)).toContain("Enter the 6-digit code from your authenticator app");
+    const wrongCode = await updateDetails(admin, target, { role: "programme_lead", code: "000000" });
+    expect(wrongCode.status).toBe(400);
+    expect(userByEmail(target.email)!.role).toBe("inspector");
+    expect(auditSince(before).map((e) => e.action)).toEqual(["mfa.confirm-failed"]);
+    const afterRefusals = lastAuditSeq();
+    const response = await updateDetails(admin, target, { role: "programme_lead", code: await unusedCode(server.url, "admin@deepdive.test", DEMO_TOTP_SECRET) });
     expect(response.status).toBe(302);
     expect(response.headers.get("location")).toBe(`/admin/users/${target.id}?done=updated`);
     expect(userByEmail(target.email)!.role).toBe("programme_lead");
     expect(await html(await admin.get(response.headers.get("location")!))).toContain("Details saved");
 
-    const events = auditSince(before);
+    const events = auditSince(afterRefusals);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ action: "user.updated", actor_label: "admin@deepdive.test", object_id: target.id });
     expect(JSON.parse(events[0]!.summary)).toEqual({ role: { from: "inspector", to: "programme_lead" } });

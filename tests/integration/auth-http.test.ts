@@ -1,7 +1,9 @@
 /** Sign-in, sessions, throttling, headers and cross-site refusal over real HTTP against the real server. */
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_TOTP_SECRET } from "../../app/auth/mfa";
 import { Client, signedIn } from "../support/http";
+import { unusedCode } from "../support/second-factor";
 import { startServer, type RunningServer } from "../support/server";
 
 let server: RunningServer;
@@ -27,7 +29,7 @@ const auditActions = (action: string) => {
 };
 
 describe("signing in", () => {
-  it("lands each role on its home", async () => {
+  it("lands each role on its home: staff after the code from their app, trust users after the password", async () => {
     for (const [email, home] of [
       ["admin@deepdive.test", "/admin/users"],
       ["lead@deepdive.test", "/trusts"],
@@ -35,21 +37,38 @@ describe("signing in", () => {
       ["trust.rj1@deepdive.test", "/portal"],
     ] as const) {
       const client = new Client(server.url);
-      const response = await client.signIn(email);
+      let response = await client.signIn(email);
       expect(response.status, email).toBe(302);
-      expect(response.headers.get("location")).toBe(home);
+      if (email.startsWith("trust.")) {
+        expect(response.headers.get("location")).toBe(home);
+        continue;
+      }
+      expect(response.headers.get("location"), email).toBe("/sign-in/code");
+      response = await client.post("/sign-in/code", { code: await unusedCode(server.url, email, DEMO_TOTP_SECRET) });
+      expect(response.status, email).toBe(302);
+      expect(response.headers.get("location"), email).toBe(home);
     }
   });
 
   it("sets an HttpOnly, SameSite=Lax session cookie with a 256-bit random id, new at every sign-in", async () => {
     const first = new Client(server.url);
-    const response = await first.signIn("lead@deepdive.test");
+    const response = await first.signIn("trust.rru@deepdive.test");
     const cookie = response.headers.get("set-cookie")!;
     expect(cookie).toMatch(/^deep-dive-session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax/);
     const second = new Client(server.url);
     second.cookie = first.cookie;
-    await second.signIn("lead@deepdive.test");
+    await second.signIn("trust.rru@deepdive.test");
     expect(second.cookie).not.toBe(first.cookie);
+  });
+
+  it("gives staff no session for the password alone: only a short-lived cookie for the second step", async () => {
+    const client = new Client(server.url);
+    const response = await client.signIn("lead@deepdive.test");
+    expect(response.headers.get("location")).toBe("/sign-in/code");
+    expect(response.headers.get("set-cookie")).toMatch(/^deep-dive-sign-in=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=600$/);
+    const page = await client.get("/trusts");
+    expect(page.status).toBe(302);
+    expect(page.headers.get("location")).toBe("/sign-in?redirectTo=%2Ftrusts");
   });
 
   it("gives the same generic error for an unknown account and a wrong password, and audits both", async () => {
@@ -66,10 +85,15 @@ describe("signing in", () => {
     expect(failures.at(-1)!.client_address).toBeTruthy();
   });
 
-  it("does not follow a redirect to another site after sign-in", async () => {
+  it("does not follow a redirect to another site after sign-in, and follows one on this site after the second step", async () => {
     const client = new Client(server.url);
-    const response = await client.post("/sign-in", { email: "lead@deepdive.test", password: "deep-dive-demo", redirectTo: "//evil.example/" });
-    expect(response.headers.get("location")).toBe("/trusts");
+    await client.post("/sign-in", { email: "lead@deepdive.test", password: "deep-dive-demo", redirectTo: "//evil.example/" });
+    const away = await client.post("/sign-in/code", { code: await unusedCode(server.url, "lead@deepdive.test", DEMO_TOTP_SECRET) });
+    expect(away.headers.get("location")).toBe("/trusts");
+    const back = new Client(server.url);
+    await back.post("/sign-in", { email: "inspector2@deepdive.test", password: "deep-dive-demo", redirectTo: "/risk" });
+    const there = await back.post("/sign-in/code", { code: await unusedCode(server.url, "inspector2@deepdive.test", DEMO_TOTP_SECRET) });
+    expect(there.headers.get("location")).toBe("/risk");
   });
 });
 
@@ -159,12 +183,11 @@ describe("security headers", () => {
       const client = new Client(proxied.url);
       const page = await client.get("/sign-in", { headers: { "X-Forwarded-Proto": "https" } });
       expect(page.headers.get("strict-transport-security")).toBe("max-age=31536000; includeSubDomains");
-      const response = await client.post(
-        "/sign-in",
-        { email: "lead@deepdive.test", password: "deep-dive-demo" },
-        { headers: { "X-Forwarded-Proto": "https", Origin: proxied.url.replace("http:", "https:") } },
-      );
+      const https = { headers: { "X-Forwarded-Proto": "https", Origin: proxied.url.replace("http:", "https:") } };
+      const response = await client.post("/sign-in", { email: "trust.rj1@deepdive.test", password: "deep-dive-demo" }, https);
       expect(response.headers.get("set-cookie")).toMatch(/^__Host-deep-dive-session=[^;]+; Path=\/; HttpOnly; SameSite=Lax; Secure$/);
+      const staff = await new Client(proxied.url).post("/sign-in", { email: "lead@deepdive.test", password: "deep-dive-demo" }, https);
+      expect(staff.headers.get("set-cookie")).toMatch(/^__Host-deep-dive-sign-in=[^;]+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=600; Secure$/);
       const plain = await new Client(proxied.url).get("/sign-in");
       expect(plain.headers.get("strict-transport-security")).toBeNull();
     } finally {

@@ -8,7 +8,9 @@ import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inspectedRecently, parseSnapshot, planDraw } from "../../app/selection/draw";
 import { commitmentFor } from "../../app/selection/random";
+import { DEMO_TOTP_SECRET } from "../../app/auth/mfa";
 import { signedIn, type Client } from "../support/http";
+import { unusedCode } from "../support/second-factor";
 import { runScript } from "../support/scripts";
 import { startServer, type RunningServer } from "../support/server";
 
@@ -329,7 +331,12 @@ describe("a round from open to verified", () => {
   it("closes: the seed is revealed on the page and recorded in the audit trail, and the picks are frozen", async () => {
     const { seed, commitment } = roundRow(roundA);
     for (const body of await everyResponseAbout(roundA)) expect(body).not.toContain(seed);
-    const response = await lead.post(`/selection/${roundA}`, { intent: "close" });
+    // Closing reveals the seed: it asks for the lead's second factor again, and without it nothing happens.
+    const withoutCode = await lead.post(`/selection/${roundA}`, { intent: "close" });
+    expect(withoutCode.status).toBe(400);
+    expect(await withoutCode.text()).toContain("Enter the 6-digit code from your authenticator app");
+    expect(roundRow(roundA).status).not.toBe("closed");
+    const response = await lead.post(`/selection/${roundA}`, { intent: "close", code: await unusedCode(server.url, "lead@deepdive.test", DEMO_TOTP_SECRET) });
     expect(response.status).toBe(302);
     expect(roundRow(roundA).status).toBe("closed");
     const page = await pageText(`/selection/${roundA}?done=closed`);

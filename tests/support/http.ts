@@ -1,5 +1,6 @@
 /** A small HTTP client for tests against the real server: keeps the session cookie, sends Origin on POSTs. */
 import { DEMO_PASSWORD } from "../../db/seed.server";
+import { finishSecondStep, SESSION_COOKIE } from "./second-factor";
 
 export class Client {
   cookie = "";
@@ -11,11 +12,15 @@ export class Client {
     const method = (init.method ?? "GET").toUpperCase();
     if (method !== "GET" && method !== "HEAD" && !headers.has("Origin")) headers.set("Origin", this.baseUrl);
     const response = await fetch(this.baseUrl + pathname, { ...init, headers, redirect: "manual" });
-    const setCookie = response.headers.get("set-cookie");
-    if (setCookie) {
+    // Cookies as a browser keeps them: each by name, a cleared one (empty value) removed.
+    const jar = new Map(this.cookie ? this.cookie.split("; ").map((pair) => [pair.slice(0, pair.indexOf("=")), pair] as const) : []);
+    for (const setCookie of response.headers.getSetCookie()) {
       const [pair] = setCookie.split(";");
-      this.cookie = pair!.endsWith("=") ? "" : pair!;
+      const name = pair!.slice(0, pair!.indexOf("="));
+      if (pair!.endsWith("=")) jar.delete(name);
+      else jar.set(name, pair!);
     }
+    this.cookie = [...jar.values()].join("; ");
     return response;
   }
 
@@ -32,11 +37,16 @@ export class Client {
   }
 }
 
-/** Signs in as a demo user and fails loudly if that did not work. */
+/**
+ * Signs in (the real password step over HTTP; for accounts with a second factor, the second step as
+ * tests/support/second-factor.ts explains) and fails loudly if that did not work.
+ */
 export async function signedIn(baseUrl: string, email: string, password = DEMO_PASSWORD): Promise<Client> {
   const client = new Client(baseUrl);
   const response = await client.signIn(email, password);
   if (response.status !== 302 || !client.cookie) throw new Error(`sign-in as ${email} failed: ${response.status}`);
+  const next = response.headers.get("location") ?? "";
+  if (next === "/sign-in/code" || next === "/sign-in/set-up") client.cookie = `${SESSION_COOKIE}=${finishSecondStep(baseUrl, email)}`;
   return client;
 }
 

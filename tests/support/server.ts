@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { inject } from "vitest";
 import { copyTemplateDatabase } from "./database";
+import { rememberDatabase } from "./second-factor";
 
 export interface RunningServer {
   url: string;
@@ -35,6 +36,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
       }
     });
   });
+  rememberDatabase(`http://127.0.0.1:${port}`, databaseFile);
   return {
     url: `http://127.0.0.1:${port}`,
     databaseFile,
