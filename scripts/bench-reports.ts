@@ -1,6 +1,6 @@
 /**
- * Report benchmarks, run by scripts/bench.ts (`npm run bench`): on a fresh demo database (seeded in a child process,
- * as `npm start` seeds one), using the demo's approved inspection of RJ1 with both frameworks (NCSC CAF v3.2 and Cyber
+ * Report benchmarks, run by scripts/bench.ts (`npm run bench`): on a demo database (the HTTP benchmarks', seeded by the
+ * server, or else a fresh one seeded in a child process, as `npm start` seeds one), using the demo's approved inspection of RJ1 with both frameworks (NCSC CAF v3.2 and Cyber
  * Essentials Plus v3.1, 49 criteria):
  *
  * - the full report drawn with pdfkit in this thread (the median of several warm runs), and in a warm render worker
@@ -29,6 +29,8 @@ export interface ReportTiming {
 export interface ReportsBenchResult {
   /** The report benchmarked: trust, criteria, pages, size. */
   subject: { trust: string; criteria: number; pages: number; bytes: number };
+  /** Which demo database, in words. */
+  database: string;
   pdfkit: ReportTiming;
   worker: ReportTiming;
   /** Headless Chromium printing the same content as HTML, or null when Chromium is not available (with why). */
@@ -149,18 +151,31 @@ export function reportHtml(model: Model): string {
 
 // ── The benchmark ───────────────────────────────────────────────────────────────────────────────────────────
 
-/** Runs the report benchmarks on a fresh demo database in `tempDir`. */
-export async function runReports(root: string, tempDir: string): Promise<ReportsBenchResult> {
+/**
+ * Runs the report benchmarks on a demo database: `seeded`, one the server seeded at start-up as `npm start` does (the
+ * HTTP benchmarks' database, after their loads, which read the inspections and write only sessions and audit events),
+ * or else a fresh one seeded here in `tempDir`.
+ */
+export async function runReports(root: string, tempDir: string, seeded: string | null = null): Promise<ReportsBenchResult> {
   const { openDatabase } = await import("../app/db.server");
   const { loadReportData } = await import("../app/reports/report-data.server");
   const { buildReportModel } = await import("../app/reports/report-model");
   const { renderModelInWorker, renderModelToPdf } = await import("../app/reports/render.server");
   const { reportFileName } = await import("../app/reports/filename");
 
-  const file = path.join(tempDir, "reports-bench.sqlite");
   let started = performance.now();
-  await seedDemoDatabase(root, file);
-  console.log(`Reports: seeded a demo database in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  let file: string;
+  let database: string;
+  if (seeded && existsSync(seeded)) {
+    file = seeded;
+    database = "The demo database the pages under load used (seeded by the server at start-up, as `npm start` seeds one; the loads write only sessions and audit events).";
+    console.log("Reports: on the HTTP benchmarks' demo database");
+  } else {
+    file = path.join(tempDir, "reports-bench.sqlite");
+    await seedDemoDatabase(root, file);
+    database = "A fresh demo database (seeded as `npm start` seeds one).";
+    console.log(`Reports: seeded a demo database in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
   const db = openDatabase(file);
   try {
     const sqlite = db.$client;
@@ -248,7 +263,7 @@ export async function runReports(root: string, tempDir: string): Promise<Reports
     }
     const totalMs = performance.now() - started;
     console.log(`every published demo report version: ${reports.length} in ${totalMs.toFixed(0)} ms`);
-    return { subject: { trust: `${subject.trustName} (${subject.trustCode})`, criteria, pages, bytes: pdf.length }, pdfkit, worker, chromium, chromiumNote, all: { reports, totalMs } };
+    return { subject: { trust: `${subject.trustName} (${subject.trustCode})`, criteria, pages, bytes: pdf.length }, database, pdfkit, worker, chromium, chromiumNote, all: { reports, totalMs } };
   } finally {
     db.$client.close();
   }
@@ -263,7 +278,7 @@ export function reportsSection(r: ReportsBenchResult): string[] {
     "",
     "## Reports",
     "",
-    `A fresh demo database (seeded as \`npm start\` seeds one). The full report of the latest approved inspection of ${r.subject.trust}:`,
+    `${r.database} The full report of the latest approved inspection of ${r.subject.trust}:`,
     `${r.subject.criteria} criteria in NCSC CAF v3.2 and Cyber Essentials Plus v3.1, ${r.subject.pages} A4 pages, ${kb(r.subject.bytes)}, tagged. Each figure is the`,
     "median of the timed runs after untimed warm-up runs; the ratio is to pdfkit's median in this thread, measured in the same run.",
     "",

@@ -1,7 +1,8 @@
 /**
- * `npm run drills` (issue 8): the backup drill and the crash drill against the real server (node server.js, the app
- * built) on a fresh demo database, under write load from inspectors saving findings over HTTP; writes docs/drills.md
- * with the machine, the date and what was found. Exit 0 when both drills pass, 1 when one fails.
+ * `npm run drills` (issue 8): the backup drill, the crash drill and the concurrency drill against the real server
+ * (node server.js, the app built), each on a fresh demo database, under write load from inspectors saving findings over
+ * HTTP; writes docs/drills.md with the machine, the date and what was found. Exit 0 when every drill passes, 1 when one
+ * fails.
  *
  * - Backup: while eight writers save findings, `db:backup` (in its own process) copies the live file and checks it; the
  *   copy is restored into a new file and compared: the same row count in every table, the same audit head, integrity
@@ -9,6 +10,12 @@
  * - Crash: while eight writers save findings, the server is killed with SIGKILL. Opening the file afterwards must give
  *   `integrity_check` ok, an intact audit chain, and every save that had been acknowledged (200 with its version)
  *   present with its text; then the server starts again on it and answers /healthz.
+ * - Concurrency: 50 writers save findings over HTTP at once for a fixed time, signed in as the members of the
+ *   inspection's team (one session each, shared by the writers). There must be no SQLITE_BUSY anywhere in the server's
+ *   output and no 5xx answer; every acknowledged save must be in the database afterwards with its text and its author
+ *   (compared as the crash drill compares), and the drill's revisions there must be exactly the acknowledged ones.
+ *   Writers sharing a finding meet each other's saves: those answer 409 (not acknowledged, not stored) and the writer
+ *   goes on from the current version, as the outbox does.
  */
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -17,9 +24,11 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { checkDatabaseFile, checkPassed, restoreDatabase } from "../app/operations/backup.server";
-import { signIn, startServer } from "./bench-http";
+import { percentile, signIn, startServer } from "./bench-http";
 
 const WRITERS = 8;
+const CONCURRENT_WRITERS = 50;
+const CONCURRENT_SECONDS = 20;
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const blank = { rating: "", overrideReason: "", observed: "", evidenceDocuments: "", evidencePeople: "", evidenceSystems: "", severity: "", recommendation: "" };
 
@@ -68,7 +77,7 @@ function startWriters(url: string, cookie: string, inspectionId: string, targets
   };
 }
 
-function onSiteTargets(databaseFile: string) {
+function onSiteTargets(databaseFile: string, limit = WRITERS) {
   const db = new Database(databaseFile, { readonly: true });
   try {
     const onSite = db
@@ -82,7 +91,7 @@ function onSiteTargets(databaseFile: string) {
         `SELECT c.id AS criterionId, f.id AS findingId, f.version FROM findings f JOIN framework_criteria c ON c.id = f.criterion_id
           WHERE f.inspection_id = ? AND c.records_devices = 0 AND c.scale <> 'met' ORDER BY c.position LIMIT ?`,
       )
-      .all(onSite.id, WRITERS) as { criterionId: number; findingId: string; version: number }[];
+      .all(onSite.id, limit) as { criterionId: number; findingId: string; version: number }[];
     return { ...onSite, targets };
   } finally {
     db.close();
@@ -199,6 +208,120 @@ async function crashDrill(dir: string): Promise<{ passed: boolean; lines: string
   };
 }
 
+/**
+ * 50 writers saving findings at once over HTTP for CONCURRENT_SECONDS: what is acknowledged is stored, and nothing
+ * else; no SQLITE_BUSY and no 5xx.
+ */
+async function concurrencyDrill(dir: string): Promise<{ passed: boolean; lines: string[] }> {
+  const databaseFile = path.join(dir, "concurrency-drill.sqlite");
+  const { url, child } = await startServer(root, databaseFile);
+  // Everything the server prints from here on, searched for SQLITE_BUSY afterwards.
+  let output = "";
+  child.stdout!.on("data", (d: Buffer) => (output += d));
+  child.stderr!.on("data", (d: Buffer) => (output += d));
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  try {
+    // Every finding of the inspection on site that the blank form below saves (39), and its whole team.
+    const onSite = onSiteTargets(databaseFile, 1_000);
+    const db = new Database(databaseFile, { readonly: true });
+    const team = db
+      .prepare(
+        `SELECT u.id, u.email FROM inspections i JOIN visit_team_members m ON m.visit_id = i.visit_id JOIN users u ON u.id = m.inspector_id
+          WHERE i.id = ? ORDER BY m.role = 'lead' DESC, u.email`,
+      )
+      .all(onSite.id) as { id: string; email: string }[];
+    db.close();
+    const sessions: { userId: string; cookie: string }[] = [];
+    for (const member of team) sessions.push({ userId: member.id, cookie: await signIn(url, member.email) });
+
+    interface DrillAck extends Ack {
+      userId: string;
+    }
+    const acks: DrillAck[] = [];
+    const latencies: number[] = [];
+    const statuses = new Map<number, number>();
+    let conflicts = 0;
+    let networkErrors = 0;
+    const writersOf = new Map<string, number>();
+    const deadline = performance.now() + CONCURRENT_SECONDS * 1000;
+    const started = performance.now();
+    const writers = Array.from({ length: CONCURRENT_WRITERS }, async (_, w) => {
+      const target = onSite.targets[w % onSite.targets.length]!;
+      const session = sessions[w % sessions.length]!;
+      writersOf.set(target.findingId, (writersOf.get(target.findingId) ?? 0) + 1);
+      let version = target.version;
+      for (let i = 0; performance.now() < deadline; i++) {
+        const observed = `Concurrency drill writer ${w}, save ${i}: ${randomUUID()}`;
+        const began = performance.now();
+        try {
+          const response = await fetch(`${url}/inspections/${onSite.id}/criteria/${target.criterionId}/save.json`, {
+            method: "POST",
+            headers: { Cookie: session.cookie, Origin: url, "Content-Type": "application/x-www-form-urlencoded" },
+            body: new URLSearchParams({ ...blank, observed, baseVersion: String(version), idempotencyKey: randomUUID() }),
+          });
+          const body = (await response.json().catch(() => null)) as { outcome?: string; version?: number; currentVersion?: number } | null;
+          statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+          if (response.status === 200 && body?.outcome === "saved" && typeof body.version === "number") {
+            latencies.push(performance.now() - began);
+            version = body.version;
+            acks.push({ findingId: target.findingId, version, observed, userId: session.userId });
+          } else if (response.status === 409 && body?.outcome === "conflict" && typeof body.currentVersion === "number") {
+            // Another writer saved this finding first: nothing stored; go on from what is there now.
+            conflicts += 1;
+            version = body.currentVersion;
+          }
+        } catch {
+          networkErrors += 1;
+        }
+      }
+    });
+    await Promise.all(writers);
+    const seconds = (performance.now() - started) / 1000;
+    child.kill();
+    await exited;
+
+    const check = new Database(databaseFile, { fileMustExist: true });
+    const integrity = (check.pragma("integrity_check") as { integrity_check: string }[]).map((r) => r.integrity_check).join("; ");
+    const revision = check.prepare("SELECT json_extract(content, '$.observed') AS observed, saved_by AS savedBy FROM finding_revisions WHERE finding_id = ? AND version = ?");
+    const lost = acks.filter((ack) => {
+      const row = revision.get(ack.findingId, ack.version) as { observed: string; savedBy: string } | undefined;
+      return row?.observed !== ack.observed || row.savedBy !== ack.userId;
+    });
+    const drillRevisions = (check.prepare("SELECT count(*) AS n FROM finding_revisions WHERE json_extract(content, '$.observed') LIKE 'Concurrency drill writer %'").get() as { n: number }).n;
+    const torn = (
+      check
+        .prepare("SELECT count(*) AS n FROM findings f WHERE f.version > 0 AND f.version <> (SELECT max(r.version) FROM finding_revisions r WHERE r.finding_id = f.id)")
+        .get() as { n: number }
+    ).n;
+    check.close();
+
+    const busy = (output.match(/SQLITE_BUSY/g) ?? []).length;
+    const count = (test: (status: number) => boolean) => [...statuses].filter(([s]) => test(s)).reduce((n, [, c]) => n + c, 0);
+    const fiveXx = count((s) => s >= 500);
+    const unexpected = count((s) => s !== 200 && s !== 409 && s < 500);
+    const shared = [...writersOf.values()].filter((n) => n > 1).length;
+    latencies.sort((a, b) => a - b);
+    const ms = (q: number) => percentile(latencies, q).toFixed(0);
+    const passed =
+      acks.length > 0 && busy === 0 && fiveXx === 0 && unexpected === 0 && networkErrors === 0 && lost.length === 0 && drillRevisions === acks.length && torn === 0 && integrity === "ok";
+    const statusList = [...statuses].sort(([a], [b]) => a - b).map(([s, c]) => `${c.toLocaleString("en-GB")} × ${s}`).join(", ");
+    return {
+      passed,
+      lines: [
+        `- ${CONCURRENT_WRITERS} writers saving findings over HTTP at once for ${CONCURRENT_SECONDS} s (${seconds.toFixed(1)} s with the last answers), each sending its next save as soon as the last was answered; signed in as the ${sessions.length} members of the inspection's team, one session each, the writers taking them in turn.`,
+        `- ${onSite.targets.length} findings of the inspection on site, one a writer; ${shared} of them have two writers, who meet each other's saves.`,
+        `- Saves acknowledged (200 with the new version): ${acks.length.toLocaleString("en-GB")}, ${(acks.length / seconds).toFixed(0)} a second; their latency p50 ${ms(0.5)} ms, p95 ${ms(0.95)} ms, p99 ${ms(0.99)} ms, slowest ${ms(1)} ms.`,
+        `- Answers: ${statusList || "none"}. 409 is another writer's save of the same finding first (not stored; the writer goes on from the current version): ${conflicts.toLocaleString("en-GB")}.`,
+        `- SQLITE_BUSY in the server's output: ${busy}. 5xx answers: ${fiveXx}. Other refusals: ${unexpected}. Requests with no answer: ${networkErrors}.`,
+        `- Acknowledged saves missing or different afterwards (text and author at the acknowledged version): ${lost.length} of ${acks.length.toLocaleString("en-GB")}. The drill's revisions in the database: ${drillRevisions.toLocaleString("en-GB")} (exactly the acknowledged saves: ${drillRevisions === acks.length ? "yes" : "NO"}). Findings whose version is not their latest revision: ${torn}. integrity_check: ${integrity}.`,
+        `- Result: ${passed ? "passed" : "FAILED"}.`,
+      ],
+    };
+  } finally {
+    child.kill();
+  }
+}
+
 async function main(): Promise<number> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "deep-dive-drills-"));
   try {
@@ -208,6 +331,9 @@ async function main(): Promise<number> {
     console.log("Crash drill…");
     const crash = await crashDrill(dir);
     for (const line of crash.lines) console.log(line);
+    console.log("Concurrency drill…");
+    const concurrency = await concurrencyDrill(dir);
+    for (const line of concurrency.lines) console.log(line);
     const cpus = os.cpus();
     const doc = [
       "# Drills",
@@ -225,10 +351,14 @@ async function main(): Promise<number> {
       "",
       ...crash.lines,
       "",
+      `## Concurrency: ${CONCURRENT_WRITERS} writers saving findings at once`,
+      "",
+      ...concurrency.lines,
+      "",
     ].join("\n");
     writeFileSync(path.join(root, "docs", "drills.md"), doc);
     console.log("Wrote docs/drills.md");
-    return backup.passed && crash.passed ? 0 : 1;
+    return backup.passed && crash.passed && concurrency.passed ? 0 : 1;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
