@@ -6,21 +6,12 @@
  * in the file, so an author can fix them all at once.
  */
 import { z } from "zod";
+import { INDICATOR_LEVELS, SCALES } from "./framework-constants";
 
-/** The ratings a criterion can have. `met` criteria use two of them, shown as Met and Not met. */
-export const RATINGS = ["achieved", "partially_achieved", "not_achieved", "not_applicable", "not_assessed"] as const;
-export type Rating = (typeof RATINGS)[number];
-
-/** The levels of an indicator of good practice. */
-export const INDICATOR_LEVELS = ["achieved", "partially_achieved", "not_achieved"] as const;
-export type IndicatorLevel = (typeof INDICATOR_LEVELS)[number];
-
-/**
- * How a criterion is rated: `caf` (Achieved, Partially achieved, Not achieved) or `met` (Met, Not met: Cyber
- * Essentials requirements, stored as achieved and not_achieved).
- */
-export const SCALES = ["caf", "met"] as const;
-export type Scale = (typeof SCALES)[number];
+// The ratings, indicator levels and scales are in framework-constants.ts, which pages import: this module
+// builds zod schemas when it loads, so importing anything from it in client code would send all of zod to the
+// browser. Re-exported here for server code and tests.
+export { INDICATOR_LEVELS, RATINGS, SCALES, type IndicatorLevel, type Rating, type Scale } from "./framework-constants";
 
 export const FRAMEWORK_FORMAT = "deep-dive-framework/1";
 

@@ -12,7 +12,7 @@
  * partially_achieved or not_achieved; on the `met` scale (Cyber Essentials, Met or Not met) achieved or
  * not_achieved, never partially_achieved.
  */
-import type { IndicatorLevel, Scale } from "./framework-file";
+import type { IndicatorLevel, Scale } from "./framework-constants";
 
 export type Minimum = IndicatorLevel;
 

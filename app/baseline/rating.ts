@@ -37,8 +37,8 @@
  * improved, held or fell along the same order (Not met < Met on the met scale); "new" with no earlier rating; "not
  * comparable" when either is not_applicable or not_assessed.
  */
-import type { IndicatorLevel, Rating, Scale } from "./framework-file";
-import { RATINGS } from "./framework-file";
+import type { IndicatorLevel, Rating, Scale } from "./framework-constants";
+import { RATINGS } from "./framework-constants";
 import { addWorkingDays, type CalendarDate } from "../scheduling/working-days";
 
 export type { IndicatorLevel, Rating, Scale };

@@ -13,7 +13,7 @@ import {
   SKILL_LABELS,
   WEEKDAY_LABELS,
   WEEKDAYS,
-} from "~/scheduling/inspector-input";
+} from "~/scheduling/inspector-fields";
 import {
   addConflict,
   addLeave,

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireRole } from "~/auth/guards.server";
-import { WEEKDAY_LABELS } from "~/scheduling/inspector-input";
+import { WEEKDAY_LABELS } from "~/scheduling/inspector-fields";
 import { listInspectors } from "~/scheduling/inspectors.server";
 import { TableHead } from "~/ui/table";
 

@@ -2,79 +2,40 @@
  * Reading what people type about inspectors (pure: no database, no clock): the profile the planner works from,
  * leave and other unavailability, and conflicts of interest. Each parser returns the clean input or one
  * GOV.UK-style message per field. Checks that need the database (the trust is in the register and open, a
- * conflict is not declared twice) are made in inspectors.server.ts. Also the labels the pages show.
+ * conflict is not declared twice) are made in inspectors.server.ts. The labels the pages show and the limits are in
+ * inspector-fields.ts (re-exported here).
  */
 import { z } from "zod";
-import type { SKILLS } from "../../db/schema";
+import {
+  BASE_LABEL_MAX,
+  CONFLICT_REASON_MAX,
+  LEAVE_KINDS,
+  LEAVE_MAX_DAYS,
+  LEAVE_MAX_YEARS_AHEAD,
+  LEAVE_NOTE_MAX,
+  MAX_NON_WORKING_DAYS,
+  MAX_VISITS_PER_WEEK,
+  SKILL_LABELS,
+  type ConflictField,
+  type ConflictFieldErrors,
+  type ConflictInput,
+  type LeaveField,
+  type LeaveFieldErrors,
+  type LeaveInput,
+  type Parsed,
+  type ProfileField,
+  type ProfileFieldErrors,
+  type ProfileInput,
+  type RawInput,
+  type Skill,
+} from "./inspector-fields";
 
-export type Skill = (typeof SKILLS)[number];
+// The labels, limits, fields and inputs are in inspector-fields.ts, which pages import: this module builds zod
+// schemas when it loads, so importing anything from it in client code would send all of zod to the browser.
+// Re-exported here for server code and tests.
+export * from "./inspector-fields";
 
-export const SKILL_LABELS: Record<Skill, string> = {
-  technical_testing: "Technical testing",
-  governance_risk: "Governance and risk",
-};
 const SKILL_CODES = Object.keys(SKILL_LABELS) as [Skill, ...Skill[]];
-
-export const LEAVE_KINDS = ["leave", "training", "other"] as const;
-export type LeaveKind = (typeof LEAVE_KINDS)[number];
-
-export const LEAVE_KIND_LABELS: Record<LeaveKind, string> = {
-  leave: "Leave",
-  training: "Training",
-  other: "Other unavailability",
-};
-
-/** ISO weekdays, 1 = Monday … 5 = Friday: the days an inspector may not work. */
-export const WEEKDAY_LABELS: Record<number, string> = { 1: "Monday", 2: "Tuesday", 3: "Wednesday", 4: "Thursday", 5: "Friday" };
-export const WEEKDAYS = [1, 2, 3, 4, 5] as const;
-
-export const BASE_LABEL_MAX = 100;
-export const MAX_VISITS_PER_WEEK = 5;
-/** At most this many weekdays off, so everyone works at least one day a week. */
-export const MAX_NON_WORKING_DAYS = 4;
-export const LEAVE_NOTE_MAX = 200;
-/** The longest one period of leave, in days, both ends included. */
-export const LEAVE_MAX_DAYS = 366;
-/** Leave may start at most this many years from today. */
-export const LEAVE_MAX_YEARS_AHEAD = 2;
-export const CONFLICT_REASON_MAX = 500;
-
-export type ProfileField = "homeRegionCode" | "baseLabel" | "baseTrustCode" | "skills" | "maxVisitsPerWeek" | "nonWorkingWeekdays";
-export type LeaveField = "startDate" | "endDate" | "kind" | "note";
-export type ConflictField = "trustCode" | "reason" | "until";
-
-export type ProfileFieldErrors = Partial<Record<ProfileField, string>>;
-export type LeaveFieldErrors = Partial<Record<LeaveField, string>>;
-export type ConflictFieldErrors = Partial<Record<ConflictField, string>>;
-
-export type Parsed<T, E> = { ok: true; input: T } | { ok: false; errors: E };
-
-export interface ProfileInput {
-  homeRegionCode: string;
-  baseLabel: string;
-  /** The open NHS trust nearest the base, used for its location; null when not given. */
-  baseTrustCode: string | null;
-  /** In the order of SKILL_LABELS, each once. */
-  skills: Skill[];
-  maxVisitsPerWeek: number;
-  /** Ascending, each once. */
-  nonWorkingWeekdays: number[];
-}
-
-export interface LeaveInput {
-  startDate: string;
-  endDate: string;
-  kind: LeaveKind;
-  note: string;
-}
-
-export interface ConflictInput {
-  trustCode: string;
-  reason: string;
-  until: string;
-}
-
-export type RawInput<T> = Partial<Record<keyof T, unknown>>;
 
 // ── Dates ─────────────────────────────────────────────────────────────────────────────────────────────────
 
