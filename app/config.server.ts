@@ -14,6 +14,11 @@ const envSchema = z.object({
   SESSION_ABSOLUTE_HOURS: z.coerce.number().positive().default(12),
   /** Set when a TLS-terminating proxy sits in front (Express "trust proxy" value, e.g. "loopback"). */
   TRUST_PROXY: z.string().optional(),
+  /**
+   * The longest an indicator file check or import on the page may take (in its worker thread, from the worker's
+   * start) before it is stopped with nothing changed. Fractions allowed (tests set it very low).
+   */
+  IMPORT_TIME_LIMIT_SECONDS: z.coerce.number().positive().max(3600).default(60),
 });
 
 export type Config = z.infer<typeof envSchema>;

@@ -8,6 +8,8 @@ import { NonceContext } from "./ui/nonce";
 
 export { boot } from "./boot.server";
 export { startCalendarJobs } from "./calendar-jobs.server";
+// Run by the indicator import's worker thread (app/risk/indicator-import-worker.mjs), which loads this build.
+export { runIndicatorJob } from "./risk/indicator-import-job.server";
 
 const ABORT_DELAY = 5_000;
 

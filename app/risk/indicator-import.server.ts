@@ -96,6 +96,12 @@ export interface ImportOptions {
   /** The time of the import, and the day dates must not be after (default now). */
   now?: Date;
   onProgress?: (progress: Progress) => void;
+  /**
+   * Called last inside the import's write transaction, just before COMMIT: throwing rolls the whole import back.
+   * The page's worker uses it to claim the right to commit before its time limit can stop it (see
+   * app/risk/indicator-import-worker.server.ts).
+   */
+  beforeCommit?: () => void;
 }
 
 export interface IndicatorCounts {
@@ -677,6 +683,7 @@ export function importIndicatorFile(text: string, fileName: string, actor: Actor
       },
       now,
     );
+    options.beforeCommit?.();
     return summary;
   }, db);
   return { ...summary, importId, importedAt };

@@ -3,21 +3,19 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { actorFor, requireRole } from "~/auth/guards.server";
 import {
   describeProblem,
-  importIndicatorFile,
-  isRefusal,
   LONG_HEADER,
   MAX_FILE_LABEL,
   MAX_LISTED_ERRORS,
-  planIndicatorImport,
   readIndicatorUpload,
   recentIndicatorImports,
   type ImportSummary,
   type Refusal,
 } from "~/risk/indicator-import.server";
+import { IndicatorJobStopped, runIndicatorJobInWorker } from "~/risk/indicator-import-worker.server";
 import { describeValues, listIndicators } from "~/risk/indicators.server";
 import { formatCalendarDate, formatDateTime } from "~/ui/dates";
 import { FileUploadForm, RefusedFileSummary, refusedFileError } from "~/ui/file-upload";
-import { NotificationBanner } from "~/ui/form";
+import { ErrorSummary, NotificationBanner } from "~/ui/form";
 import { TableHead } from "~/ui/table";
 import { SummaryRow } from "~/ui/summary-list";
 
@@ -39,9 +37,12 @@ export function loader(args: LoaderFunctionArgs) {
 type ActionResult =
   /** problems: "Line 3: …", the first MAX_LISTED_ERRORS of totalErrors. */
   | { outcome: "refused"; filename: string | null; problems: string[]; totalErrors: number }
+  /** The check or import was not run to its end (too long, or another one running): nothing was changed. */
+  | { outcome: "stopped"; filename: string; intent: "check" | "import"; reason: "timeout" | "busy"; message: string }
   | { outcome: "checked"; filename: string; summary: ImportSummary }
   | { outcome: "imported"; filename: string; summary: ImportSummary };
 
+/** The check and the import run in a worker thread with a time limit, one at a time (app/risk/indicator-import-worker.server.ts). */
 export async function action(args: ActionFunctionArgs) {
   const user = requireRole(args, ["admin", "programme_lead"]);
   const upload = await readIndicatorUpload(args.request);
@@ -51,26 +52,20 @@ export async function action(args: ActionFunctionArgs) {
       { status: 400 },
     );
   if ("refusal" in upload) return refused(upload.refusal, null);
-  const result =
-    upload.intent === "import"
-      ? importIndicatorFile(upload.text, upload.filename, actorFor(user, args.context))
-      : planIndicatorImport(upload.text, upload.filename);
-  if (isRefusal(result)) return refused(result, upload.filename);
-  const summary: ImportSummary = {
-    format: result.format,
-    fileName: result.fileName,
-    sha256: result.sha256,
-    rows: result.rows,
-    observations: result.observations,
-    inserted: result.inserted,
-    alreadyPresent: result.alreadyPresent,
-    skippedUnknownTrusts: result.skippedUnknownTrusts,
-    skippedTrustCodes: result.skippedTrustCodes,
-    byIndicator: result.byIndicator,
-    notes: result.notes,
-    earlierImports: result.earlierImports,
-  };
-  return data<ActionResult>({ outcome: upload.intent === "import" ? "imported" : "checked", filename: upload.filename, summary });
+  const intent = upload.intent === "import" ? "import" : "check";
+  let result;
+  try {
+    result = await runIndicatorJobInWorker({ intent, text: upload.text, filename: upload.filename, actor: actorFor(user, args.context) });
+  } catch (error) {
+    if (!(error instanceof IndicatorJobStopped)) throw error;
+    const message =
+      error.reason === "busy"
+        ? `Another indicator file is being checked or imported. Wait a minute for it to finish, then select the file again and ${intent} it.`
+        : `${error.message}. Split the file into smaller files and ${intent} each, or try again when the service is less busy.`;
+    return data<ActionResult>({ outcome: "stopped", filename: upload.filename, intent, reason: error.reason, message }, { status: 503 });
+  }
+  if ("refusal" in result) return refused(result.refusal, upload.filename);
+  return data<ActionResult>({ outcome: intent === "import" ? "imported" : "checked", filename: upload.filename, summary: result.summary });
 }
 
 const number = (n: number) => n.toLocaleString("en-GB");
@@ -158,6 +153,7 @@ export default function ImportIndicators() {
   const { recent, maxFileLabel, maxListed, longHeader, indicators } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const refused = result?.outcome === "refused" ? result : null;
+  const stopped = result?.outcome === "stopped" ? result : null;
 
   return (
     <div className="govuk-grid-row">
@@ -168,6 +164,12 @@ export default function ImportIndicators() {
             plural={plural}
             description={`${refused.filename ? `${refused.filename} was` : "The file was"} not imported and nothing was changed. Correct the file and select it again.`}
             unlistedNote={` (only the first ${maxListed} are listed)`}
+          />
+        ) : null}
+        {stopped ? (
+          <ErrorSummary
+            description={`${stopped.filename} was not ${stopped.intent === "import" ? "imported" : "checked"} and nothing was changed.`}
+            items={[{ field: "file", text: stopped.message }]}
           />
         ) : null}
         {result?.outcome === "imported" ? (
@@ -242,10 +244,10 @@ export default function ImportIndicators() {
         ) : null}
 
         <FileUploadForm
-          key={result && result.outcome !== "refused" ? result.summary.sha256 : "form"}
+          key={result && "summary" in result ? result.summary.sha256 : "form"}
           label="Upload a CSV file of indicator values"
           hint={`A CSV file smaller than ${maxFileLabel}. Check the file first to see what an import would add.`}
-          error={refused ? refusedFileError(refused, plural) : undefined}
+          error={refused ? refusedFileError(refused, plural) : stopped ? stopped.message : undefined}
         />
 
         <div className="app-table-wrapper">
