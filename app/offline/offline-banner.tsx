@@ -114,8 +114,15 @@ export function OfflineBanner() {
       void filesNeedingDecision().then((entries) => alive && setRefusedFiles(entries), () => {});
     };
     let running = false;
+    // A sync asked for while one runs (the connection back mid-sync, say) runs once more after it, forced if any ask was:
+    // dropping it would leave changes waiting until the next 30-second retry.
+    let askedAgain: { force: boolean } | null = null;
     syncRef.current = async (force) => {
-      if (!navigator.onLine || running) return;
+      if (!navigator.onLine) return;
+      if (running) {
+        askedAgain = { force: (askedAgain?.force ?? false) || force };
+        return;
+      }
       running = true;
       setSyncing(true);
       try {
@@ -127,6 +134,9 @@ export function OfflineBanner() {
         running = false;
         if (alive) setSyncing(false);
         refresh();
+        const again = askedAgain;
+        askedAgain = null;
+        if (again && alive) void syncRef.current(again.force);
       }
     };
     const onOnline = () => {

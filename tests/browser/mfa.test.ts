@@ -38,7 +38,7 @@ describe("signing in with a second factor", () => {
       try {
         await passwordStep(page, email);
         await page.waitForURL(/\/sign-in\/code$/);
-        await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("Enter the code from your authenticator app");
+        await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Enter the code from your authenticator app");
         if (javaScriptEnabled) await expectNoSeriousAxeViolations(page);
         // A wrong code first: the error is shown at the field and in the summary.
         await page.getByLabel("Code from your authenticator app").fill("000000");

@@ -177,7 +177,7 @@ describe("an import past its time limit", () => {
   let server: RunningServer;
   let lead: Client;
   beforeAll(async () => {
-    server = await startServer({ IMPORT_TIME_LIMIT_SECONDS: "1" });
+    server = await startServer({ IMPORT_TIME_LIMIT_SECONDS: "0.2" });
     lead = await signedIn(server.url, "lead@deepdive.test");
   });
   afterAll(async () => {
@@ -185,8 +185,8 @@ describe("an import past its time limit", () => {
   });
 
   it("is stopped with nothing changed and the write lock released, and says so; a check likewise", async () => {
-    // 300,000 rows take several seconds to check and import on any machine: well past the 1 s limit.
-    const csv = longFile(server.databaseFile, 300_000, "Worker test: too long");
+    // 100,000 rows take over half a second to check and seconds to import on any machine: well past the 0.2 s limit.
+    const csv = longFile(server.databaseFile, 100_000, "Worker test: too long");
     const before = stateOf(server.databaseFile);
     for (const intent of ["import", "check"] as const) {
       const response = await upload(lead, intent, "too-long.csv", csv);
@@ -194,7 +194,7 @@ describe("an import past its time limit", () => {
       const html = await readPage(response);
       expect(html).toContain("There is a problem");
       expect(html).toContain(`too-long.csv was not ${intent === "import" ? "imported" : "checked"} and nothing was changed.`);
-      expect(html).toContain(`The file took longer than 1 second and was stopped. Split the file into smaller files and ${intent} each, or try again when the service is less busy.`);
+      expect(html).toContain(`The file took longer than 0.2 seconds and was stopped. Split the file into smaller files and ${intent} each, or try again when the service is less busy.`);
       expect(stateOf(server.databaseFile)).toEqual(before);
       expect(writeLockFree(server.databaseFile)).toBe(true);
     }
