@@ -4,7 +4,7 @@
  * again before a sensitive action. Every check runs inside a write transaction, so two requests with the same code
  * cannot both be accepted.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { and, count, eq, isNull, lt } from "drizzle-orm";
 import { mfaRecoveryCodes, signInChallenges, users } from "../../db/schema";
 import { recordAudit, type Actor } from "../audit/audit.server";
@@ -20,10 +20,12 @@ import {
   normaliseRecoveryCode,
   normaliseTotpInput,
   timeStep,
+  TOTP_PERIOD_SECONDS,
   totpCode,
 } from "./mfa";
 import { failureCounts, recordFailure } from "./failures.server";
 import type { Role } from "./roles";
+import { hashId, isSecure, readIdCookie } from "./session.server";
 import { isThrottled } from "./throttle";
 
 /** Staff must use a second factor; trust users may choose to (issue 8; NHS policy for privileged access). */
@@ -31,8 +33,6 @@ export function secondFactorRequired(role: Role): boolean {
   return role !== "trust_user";
 }
 
-const hashId = (id: string) => createHash("sha256").update(id).digest("hex");
-const isSecure = (request: Request) => new URL(request.url).protocol === "https:";
 const challengeCookieName = (request: Request) => (isSecure(request) ? "__Host-deep-dive-sign-in" : "deep-dive-sign-in");
 
 export function challengeCookie(request: Request, id: string): string {
@@ -43,18 +43,6 @@ export function challengeCookie(request: Request, id: string): string {
 export function clearedChallengeCookie(request: Request): string {
   const secure = isSecure(request) ? "; Secure" : "";
   return `${challengeCookieName(request)}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0${secure}`;
-}
-
-function readChallengeId(request: Request): string | null {
-  const name = challengeCookieName(request);
-  for (const part of (request.headers.get("Cookie") ?? "").split(";")) {
-    const [key, ...rest] = part.trim().split("=");
-    if (key === name) {
-      const value = rest.join("=");
-      return /^[A-Za-z0-9_-]{43}$/.test(value) ? value : null;
-    }
-  }
-  return null;
 }
 
 /** Opens the second step of a sign-in, once the password was right. */
@@ -92,7 +80,7 @@ export interface OpenChallenge {
 
 /** The open challenge this browser holds, or null (none, ended, too old, or its account disabled). */
 export function readChallenge(request: Request, now = new Date()): OpenChallenge | null {
-  const id = readChallengeId(request);
+  const id = readIdCookie(request, challengeCookieName(request));
   if (!id) return null;
   const row = getDb()
     .select({
@@ -233,7 +221,7 @@ export function demoCodeFor(user: ChallengeUser, now = new Date()): string | nul
   if (getConfig().DEMO_DATA !== "on" || !user.isDemo || user.mfaSecret !== DEMO_TOTP_SECRET) return null;
   const step = timeStep(now);
   const next = user.mfaLastStep !== null && user.mfaLastStep >= step ? step + 1 : step;
-  return totpCode(DEMO_TOTP_SECRET, new Date(next * 30_000));
+  return totpCode(DEMO_TOTP_SECRET, new Date(next * TOTP_PERIOD_SECONDS * 1000));
 }
 
 export const CODE_ERRORS = {

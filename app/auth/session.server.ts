@@ -12,18 +12,19 @@ import { sessionState, shouldTouch } from "./session-policy";
 const SECURE_COOKIE = "__Host-deep-dive-session";
 const PLAIN_COOKIE = "deep-dive-session";
 
-const hashId = (id: string) => createHash("sha256").update(id).digest("hex");
+/** What the database keeps of a random id held in a cookie (a session, or a sign-in halfway): its SHA-256. */
+export const hashId = (id: string) => createHash("sha256").update(id).digest("hex");
 
-const isSecure = (request: Request) => new URL(request.url).protocol === "https:";
+export const isSecure = (request: Request) => new URL(request.url).protocol === "https:";
 
 function cookieName(request: Request) {
   return isSecure(request) ? SECURE_COOKIE : PLAIN_COOKIE;
 }
 
-function readSessionId(request: Request): string | null {
+/** The 256-bit random id (base64url) in the cookie `name`, or null when there is none or it is not of that form. */
+export function readIdCookie(request: Request, name: string): string | null {
   const header = request.headers.get("Cookie");
   if (!header) return null;
-  const name = cookieName(request);
   for (const part of header.split(";")) {
     const [key, ...rest] = part.trim().split("=");
     if (key === name) {
@@ -33,6 +34,8 @@ function readSessionId(request: Request): string | null {
   }
   return null;
 }
+
+const readSessionId = (request: Request) => readIdCookie(request, cookieName(request));
 
 /** Set-Cookie for a new session: no Max-Age, so it also ends when the browser closes. */
 export function sessionCookie(request: Request, id: string): string {
